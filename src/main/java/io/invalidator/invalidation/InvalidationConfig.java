@@ -1,0 +1,44 @@
+package io.invalidator.invalidation;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "invalidation")
+public interface InvalidationConfig {
+
+    /** Channel namespace: channels are {@code <env>_invalidate:…}. dev/test/prod by profile. */
+    String env();
+
+    /** Interval of the SSE heartbeat comment; keeps proxies from closing idle streams and reveals vanished peers. */
+    @WithDefault("15s")
+    Duration heartbeat();
+
+    /** Reconnect delay suggested to EventSource clients ({@code retry:}). */
+    @WithDefault("2s")
+    Duration retry();
+
+    /** Frames buffered per stream for a slow client; when it overflows the stream is closed (the client reconnects). */
+    @WithDefault("512")
+    int streamBuffer();
+
+    /** How long a new stream waits for its Redis subscriptions before giving up with 503. */
+    @WithDefault("5s")
+    Duration subscribeTimeout();
+
+    /** Longest message accepted from Redis; anything larger is dropped. */
+    @WithDefault("4096")
+    int maxMessageChars();
+
+    /** Approximate number of recent events kept in the Redis history stream. */
+    @WithDefault("10000")
+    long historySize();
+
+    /** First and last delay between attempts to reconnect the subscriber connection. */
+    @WithDefault("100ms")
+    Duration reconnectMinDelay();
+
+    @WithDefault("5s")
+    Duration reconnectMaxDelay();
+}

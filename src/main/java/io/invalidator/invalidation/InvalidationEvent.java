@@ -1,0 +1,76 @@
+package io.invalidator.invalidation;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+
+/**
+ * What changed, never the data itself. Clients react by refetching through the normal API.
+ * <p>
+ * The wire form adds a unique, ordered {@code id} (assigned by Redis when the event is published, see
+ * {@link RedisEventPublisher}); {@link InvalidationMessage} carries it. Switches over this type have no default
+ * branch, so adding a record here fails the build until every handler knows it.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(InvalidationEvent.TodoCreated.class),
+        @JsonSubTypes.Type(InvalidationEvent.TodoUpdated.class),
+        @JsonSubTypes.Type(InvalidationEvent.TodoCompleted.class),
+        @JsonSubTypes.Type(InvalidationEvent.TodoDeleted.class),
+        @JsonSubTypes.Type(InvalidationEvent.UserAssigned.class),
+        @JsonSubTypes.Type(InvalidationEvent.StatsUpdated.class),
+        @JsonSubTypes.Type(InvalidationEvent.Resync.class),
+})
+public sealed interface InvalidationEvent {
+
+    @JsonTypeName("todo.created")
+    record TodoCreated(long todoId) implements InvalidationEvent {
+        public TodoCreated {
+            requirePositive(todoId, "todoId");
+        }
+    }
+
+    @JsonTypeName("todo.updated")
+    record TodoUpdated(long todoId) implements InvalidationEvent {
+        public TodoUpdated {
+            requirePositive(todoId, "todoId");
+        }
+    }
+
+    @JsonTypeName("todo.completed")
+    record TodoCompleted(long todoId) implements InvalidationEvent {
+        public TodoCompleted {
+            requirePositive(todoId, "todoId");
+        }
+    }
+
+    @JsonTypeName("todo.deleted")
+    record TodoDeleted(long todoId) implements InvalidationEvent {
+        public TodoDeleted {
+            requirePositive(todoId, "todoId");
+        }
+    }
+
+    @JsonTypeName("user.assigned")
+    record UserAssigned(long userId, long todoId) implements InvalidationEvent {
+        public UserAssigned {
+            requirePositive(userId, "userId");
+            requirePositive(todoId, "todoId");
+        }
+    }
+
+    @JsonTypeName("stats.updated")
+    record StatsUpdated() implements InvalidationEvent {
+    }
+
+    /** Control event: continuity was lost (or the stream just started), so invalidate everything. */
+    @JsonTypeName("resync")
+    record Resync() implements InvalidationEvent {
+    }
+
+    private static void requirePositive(long id, String field) {
+        if (id <= 0) {
+            throw new IllegalArgumentException(field + " must be positive, was " + id);
+        }
+    }
+}

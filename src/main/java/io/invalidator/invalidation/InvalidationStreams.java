@@ -1,0 +1,134 @@
+package io.invalidator.invalidation;
+
+import io.invalidator.invalidation.InvalidationEvent.Resync;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The open SSE streams of this instance: opens them on the subscriber, sends heartbeats, completes them on shutdown.
+ */
+@ApplicationScoped
+public class InvalidationStreams {
+
+    private final RedisSubscriber subscriber;
+    private final EventCodec codec;
+    private final InvalidationConfig config;
+    private final InvalidationMetrics metrics;
+    private final Vertx vertx;
+    private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
+    private volatile Sse sse;
+
+    InvalidationStreams(RedisSubscriber subscriber, EventCodec codec, InvalidationConfig config,
+            InvalidationMetrics metrics, Vertx vertx) {
+        this.subscriber = subscriber;
+        this.codec = codec;
+        this.config = config;
+        this.metrics = metrics;
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        metrics.registry().gaugeCollectionSize("invalidation.streams.open", java.util.List.of(), sessions);
+        vertx.setPeriodic(config.heartbeat().toMillis(), id -> heartbeat());
+    }
+
+    /**
+     * A stream of the given channels. Its first frame, a {@code resync} with the {@code retry:} hint, is sent once
+     * every channel is live at Redis: a client that refetches on it misses nothing.
+     */
+    public Multi<OutboundSseEvent> open(Set<String> channels, Sse sse) {
+        this.sse = sse;
+        return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
+            StreamSession session = new StreamSession(channels, emitter, sse, this);
+            sessions.add(session);
+            emitter.onTermination(() -> {
+                sessions.remove(session);
+                subscriber.release(channels, session);
+            });
+            subscriber.acquire(channels, session)
+                    .ifNoItem().after(config.subscribeTimeout()).fail()
+                    .subscribe().with(
+                            live -> session.send(firstFrame(sse)),
+                            failure -> {
+                                Log.warnf("stream not started: subscriptions not confirmed (%s)", failure.toString());
+                                emitter.fail(failure);
+                            });
+        }, config.streamBuffer());
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    public int openStreams() {
+        return sessions.size();
+    }
+
+    /** Every local stream may have missed something (for example an event that could not be published). */
+    public void resyncAll() {
+        Sse current = sse;
+        if (current != null) {
+            sessions.forEach(session -> session.send(resyncFrame(current)));
+        }
+    }
+
+    /**
+     * Shutdown, in the seed's order: streams are completed before Redis (priority 100) and the database close, each
+     * with its own {@code retry:} hint spread over a few seconds, so clients do not all reconnect in the same instant.
+     */
+    void stop(@Observes @Priority(10) ShutdownEvent shutdown) {
+        shuttingDown = true;
+        Sse current = sse;
+        if (current == null) {
+            return;
+        }
+        long base = config.retry().toMillis();
+        int count = sessions.size();
+        for (StreamSession session : sessions) {
+            long spread = base + ThreadLocalRandom.current().nextLong(Math.max(1, base * 2));
+            session.complete(current.newEventBuilder().comment("shutting down").reconnectDelay(spread).build());
+        }
+        if (count > 0) {
+            Log.infof("completed %d stream(s) for shutdown", count);
+        }
+    }
+
+    OutboundSseEvent resyncFrame(Sse sse) {
+        metrics.resyncs.increment();
+        return codec.local(new Resync()).frame(sse, false);
+    }
+
+    void delivered() {
+        metrics.delivered.increment();
+    }
+
+    private OutboundSseEvent firstFrame(Sse sse) {
+        metrics.resyncs.increment();
+        return sse.newEventBuilder()
+                .reconnectDelay(config.retry().toMillis())
+                .data(codec.local(new Resync()).json())
+                .build();
+    }
+
+    private void heartbeat() {
+        Sse current = sse;
+        if (current == null || sessions.isEmpty()) {
+            return;
+        }
+        OutboundSseEvent beat = current.newEventBuilder().comment("heartbeat").build();
+        sessions.forEach(session -> session.send(beat));
+    }
+}

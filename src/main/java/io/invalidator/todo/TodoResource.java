@@ -1,0 +1,129 @@
+package io.invalidator.todo;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.time.Instant;
+import java.util.List;
+
+@Path("/api/todos")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class TodoResource {
+
+    public record CreateTodo(@NotNull @NotBlank @Size(max = 200) String title, @Positive Long assigneeId) {
+    }
+
+    public record UpdateTodo(@Size(max = 200) String title, TodoStatus status) {
+        @AssertTrue(message = "must change title or status")
+        boolean isAnyField() {
+            return title != null || status != null;
+        }
+
+        @AssertTrue(message = "title must not be blank")
+        boolean isTitleNotBlank() {
+            return title == null || !title.isBlank();
+        }
+    }
+
+    public record Assign(@NotNull @Positive Long userId) {
+    }
+
+    public record TodoView(long id, String title, TodoStatus status, Long assigneeId, long version, Instant updatedAt) {
+        static TodoView from(Todo todo) {
+            return new TodoView(todo.id, todo.title, todo.status, todo.assigneeId, todo.version, todo.updatedAt);
+        }
+    }
+
+    private final TodoService todos;
+
+    TodoResource(TodoService todos) {
+        this.todos = todos;
+    }
+
+    @GET
+    public List<TodoView> list(@RestQuery @Pattern(regexp = "OPEN|COMPLETED", message = "must be OPEN or COMPLETED")
+            String status, @RestQuery @Positive Long assigneeId) {
+        return Todo.list(status == null ? null : TodoStatus.valueOf(status), assigneeId).stream()
+                .map(TodoView::from).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    public RestResponse<TodoView> get(@RestPath long id) {
+        return withTag(RestResponse.ResponseBuilder.ok(), todos.get(id));
+    }
+
+    @POST
+    public RestResponse<TodoView> create(@NotNull @Valid CreateTodo request, UriInfo uri) {
+        Todo todo = todos.create(request.title(), request.assigneeId());
+        var location = uri.getAbsolutePathBuilder().path(String.valueOf(todo.id)).build();
+        return withTag(RestResponse.ResponseBuilder.created(location), todo);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    public RestResponse<TodoView> update(@RestPath long id, @NotNull @Valid UpdateTodo request,
+            @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
+        return withTag(RestResponse.ResponseBuilder.ok(),
+                todos.update(id, request.title(), request.status(), version(ifMatch)));
+    }
+
+    @POST
+    @Path("/{id}/complete")
+    public RestResponse<TodoView> complete(@RestPath long id) {
+        return withTag(RestResponse.ResponseBuilder.ok(), todos.complete(id));
+    }
+
+    @PUT
+    @Path("/{id}/assignee")
+    public RestResponse<TodoView> assign(@RestPath long id, @NotNull @Valid Assign request,
+            @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
+        return withTag(RestResponse.ResponseBuilder.ok(), todos.assign(id, request.userId(), version(ifMatch)));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public void delete(@RestPath long id) {
+        todos.delete(id);
+    }
+
+    private static RestResponse<TodoView> withTag(RestResponse.ResponseBuilder<TodoView> builder, Todo todo) {
+        return builder.entity(TodoView.from(todo)).tag(new EntityTag(String.valueOf(todo.version))).build();
+    }
+
+    /** {@code If-Match: "3"} (the ETag of a read) or a bare {@code 3}; {@code *} or none means any version. */
+    private static Long version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+            return null;
+        }
+        String value = ifMatch.strip().replaceFirst("^W/", "").replace("\"", "");
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new BadRequestException("If-Match must be a version ETag such as \"3\"");
+        }
+    }
+}

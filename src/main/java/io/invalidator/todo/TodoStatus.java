@@ -1,0 +1,6 @@
+package io.invalidator.todo;
+
+public enum TodoStatus {
+    OPEN,
+    COMPLETED
+}

@@ -1,0 +1,30 @@
+package io.invalidator.user;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.NotFoundException;
+
+import java.time.Instant;
+import java.util.List;
+
+@ApplicationScoped
+public class UserService {
+
+    @Transactional
+    public User create(String name) {
+        User user = new User();
+        user.name = name.strip();
+        user.createdAt = Instant.now();
+        user.persist();
+        return user;
+    }
+
+    public List<User> list() {
+        return User.listAll(io.quarkus.panache.common.Sort.by("id"));
+    }
+
+    /** @throws NotFoundException (404) when there is no such user */
+    public User get(long id) {
+        return User.<User>findByIdOptional(id).orElseThrow(() -> new NotFoundException("User " + id + " not found"));
+    }
+}
