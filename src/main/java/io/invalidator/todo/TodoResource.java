@@ -30,7 +30,6 @@ import java.util.List;
 
 @Path("/api/todos")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class TodoResource {
 
     public record CreateTodo(@NotNull @NotBlank @Size(max = 200) String title, @Positive Long assigneeId) {
@@ -76,6 +75,7 @@ public class TodoResource {
         return withTag(RestResponse.ResponseBuilder.ok(), todos.get(id));
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     public RestResponse<TodoView> create(@NotNull @Valid CreateTodo request, UriInfo uri) {
         Todo todo = todos.create(request.title(), request.assigneeId());
@@ -83,6 +83,7 @@ public class TodoResource {
         return withTag(RestResponse.ResponseBuilder.created(location), todo);
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("/{id}")
     public RestResponse<TodoView> update(@RestPath long id, @NotNull @Valid UpdateTodo request,
@@ -97,6 +98,7 @@ public class TodoResource {
         return withTag(RestResponse.ResponseBuilder.ok(), todos.complete(id));
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     @Path("/{id}/assignee")
     public RestResponse<TodoView> assign(@RestPath long id, @NotNull @Valid Assign request,

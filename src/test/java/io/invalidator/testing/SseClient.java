@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.regex.Matcher;
@@ -38,6 +39,8 @@ public final class SseClient implements AutoCloseable {
 
     private final List<Frame> frames = new CopyOnWriteArrayList<>();
     private volatile Flow.Subscription subscription;
+    private volatile CompletableFuture<?> exchange;
+    private volatile boolean closed;
     private volatile int status;
     private volatile boolean ended;
 
@@ -53,7 +56,7 @@ public final class SseClient implements AutoCloseable {
         SseClient client = new SseClient();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
         headers.forEach(request::header);
-        HTTP.sendAsync(request.build(), info -> {
+        client.exchange = HTTP.sendAsync(request.build(), info -> {
             client.status = info.statusCode();
             return HttpResponse.BodySubscribers.fromLineSubscriber(client.new Lines());
         });
@@ -93,6 +96,9 @@ public final class SseClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        // before the response arrived there is no subscription yet: abort the exchange itself
+        exchange.cancel(true);
         Flow.Subscription s = subscription;
         if (s != null) {
             s.cancel();
@@ -105,6 +111,10 @@ public final class SseClient implements AutoCloseable {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
+            if (closed) {
+                s.cancel();
+                return;
+            }
             s.request(Long.MAX_VALUE);
         }
 
