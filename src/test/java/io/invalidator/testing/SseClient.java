@@ -1,29 +1,32 @@
 package io.invalidator.testing;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * A minimal SSE client for tests: collects every frame of one stream; {@link #close()} drops the connection as a
- * browser tab would.
+ * A minimal SSE client for tests, on a plain socket so that it behaves like a real peer: {@link #close()} closes the
+ * TCP connection at once (as a closed browser tab does), and a client that stops reading can be simulated.
  */
 public final class SseClient implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern TYPE = Pattern.compile("\"type\":\"([^\"]+)\"");
 
     /** One SSE frame; fields absent from the frame are null. */
@@ -38,28 +41,37 @@ public final class SseClient implements AutoCloseable {
     }
 
     private final List<Frame> frames = new CopyOnWriteArrayList<>();
-    private volatile Flow.Subscription subscription;
-    private volatile CompletableFuture<?> exchange;
-    private volatile boolean closed;
+    private final List<String[]> fields = new ArrayList<>();
+    private final Socket socket = new Socket();
+    private final Map<String, String> responseHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile int status;
     private volatile boolean ended;
 
     private SseClient() {
     }
 
-    /** Opens {@code baseUrl + path}; returns once the response status is known. */
+    /** Opens the stream at {@code url} and returns at once; the connection is read in a virtual thread. */
     public static SseClient open(String url) {
         return open(url, Map.of());
     }
 
     public static SseClient open(String url, Map<String, String> headers) {
         SseClient client = new SseClient();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
-        headers.forEach(request::header);
-        client.exchange = HTTP.sendAsync(request.build(), info -> {
-            client.status = info.statusCode();
-            return HttpResponse.BodySubscribers.fromLineSubscriber(client.new Lines());
-        });
+        URI uri = URI.create(url);
+        try {
+            client.socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+            StringBuilder request = new StringBuilder("GET ").append(uri.getRawPath())
+                    .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
+                    .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
+                    .append("Accept: text/event-stream\r\n");
+            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            OutputStream out = client.socket.getOutputStream();
+            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread.ofVirtual().name("sse-client").start(client::read);
         return client;
     }
 
@@ -73,6 +85,12 @@ public final class SseClient implements AutoCloseable {
         return status;
     }
 
+    /** A response header (lower-case name), once the headers have arrived. */
+    public String header(String name) {
+        return responseHeaders.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** True once the server ended the stream or the connection broke. */
     public boolean ended() {
         return ended;
     }
@@ -96,68 +114,123 @@ public final class SseClient implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        // before the response arrived there is no subscription yet: abort the exchange itself
-        exchange.cancel(true);
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all we wanted
         }
     }
 
-    private final class Lines implements Flow.Subscriber<String> {
-        private final List<String[]> fields = new ArrayList<>();
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (closed) {
-                s.cancel();
+    private void read() {
+        try (InputStream in = new BufferedInputStream(socket.getInputStream())) {
+            String statusLine = readLine(in);
+            if (statusLine == null) {
                 return;
             }
-            s.request(Long.MAX_VALUE);
+            status = Integer.parseInt(statusLine.split(" ")[1]);
+            boolean chunked = false;
+            for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+                int colon = line.indexOf(':');
+                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).trim();
+                responseHeaders.put(name, value);
+                chunked |= name.equals("transfer-encoding") && value.equalsIgnoreCase("chunked");
+            }
+            InputStream body = chunked ? new ChunkedInputStream(in) : in;
+            for (String line = readLine(body); line != null; line = readLine(body)) {
+                onLine(line);
+            }
+            flush();
+        } catch (IOException | RuntimeException e) {
+            // the connection is gone
+        } finally {
+            ended = true;
         }
+    }
 
-        @Override
-        public void onNext(String line) {
-            if (line.isEmpty()) {
-                flush();
-                return;
-            }
-            int colon = line.indexOf(':');
-            String name = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
-            fields.add(new String[] { name, value });
+    private void onLine(String line) {
+        if (line.isEmpty()) {
+            flush();
+            return;
         }
+        int colon = line.indexOf(':');
+        String name = colon < 0 ? line : line.substring(0, colon);
+        String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
+        fields.add(new String[] { name, value });
+    }
 
-        private void flush() {
-            if (fields.isEmpty()) {
-                return;
-            }
-            String id = null, data = null, comment = null, retry = null;
-            for (String[] f : fields) {
-                switch (f[0]) {
-                    case "" -> comment = f[1];
-                    case "id" -> id = f[1];
-                    case "data" -> data = data == null ? f[1] : data + "\n" + f[1];
-                    case "retry" -> retry = f[1];
-                    default -> {
-                    }
+    private void flush() {
+        if (fields.isEmpty()) {
+            return;
+        }
+        String id = null, data = null, comment = null, retry = null;
+        for (String[] f : fields) {
+            switch (f[0]) {
+                case "" -> comment = f[1];
+                case "id" -> id = f[1];
+                case "data" -> data = data == null ? f[1] : data + "\n" + f[1];
+                case "retry" -> retry = f[1];
+                default -> {
                 }
             }
-            fields.clear();
-            frames.add(new Frame(id, data, comment, retry));
+        }
+        fields.clear();
+        frames.add(new Frame(id, data, comment, retry));
+    }
+
+    /** A line without its terminator ({@code \n} or {@code \r\n}), or null at the end of the stream. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); ; b = in.read()) {
+            if (b == -1) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            }
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+            }
+            line.write(b);
+        }
+    }
+
+    /** Decodes HTTP/1.1 chunked transfer encoding. */
+    private static final class ChunkedInputStream extends InputStream {
+        private final InputStream in;
+        private long remaining;
+        private boolean done;
+
+        ChunkedInputStream(InputStream in) {
+            this.in = in;
         }
 
         @Override
-        public void onError(Throwable throwable) {
-            ended = true;
-        }
-
-        @Override
-        public void onComplete() {
-            flush();
-            ended = true;
+        public int read() throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (remaining == 0) {
+                String size = readLine(in);
+                if (size != null && size.isEmpty()) {
+                    size = readLine(in); // the CRLF that ends the previous chunk
+                }
+                if (size == null) {
+                    done = true;
+                    return -1;
+                }
+                remaining = Long.parseLong(size.split(";")[0].trim(), 16);
+                if (remaining == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int b = in.read();
+            if (b == -1) {
+                done = true;
+                return -1;
+            }
+            remaining--;
+            return b;
         }
     }
 }
