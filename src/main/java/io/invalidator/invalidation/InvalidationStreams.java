@@ -2,6 +2,7 @@ package io.invalidator.invalidation;
 
 import io.invalidator.invalidation.InvalidationEvent.Resync;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -86,10 +87,23 @@ public class InvalidationStreams {
     }
 
     /**
-     * Shutdown, in the seed's order: streams are completed before Redis (priority 100) and the database close, each
-     * with its own {@code retry:} hint spread over a few seconds, so clients do not all reconnect in the same instant.
+     * Shutdown, in the seed's order: readiness goes DOWN and streams are completed first (the pre-shutdown phase, before
+     * the HTTP server drains), then Redis and the database close. Each stream gets its own {@code retry:} hint spread
+     * over a few seconds, so clients do not all reconnect in the same instant.
      */
+    void drain(@Observes ShutdownDelayInitiatedEvent shutdown) {
+        stop();
+    }
+
+    /** Fallback when the pre-shutdown phase is disabled; a no-op after {@link #drain}. */
     void stop(@Observes @Priority(10) ShutdownEvent shutdown) {
+        stop();
+    }
+
+    private synchronized void stop() {
+        if (shuttingDown) {
+            return;
+        }
         shuttingDown = true;
         Sse current = sse;
         if (current == null) {
