@@ -35,6 +35,18 @@ public interface InvalidationConfig {
     @WithDefault("10000")
     long historySize();
 
+    /** Most events replayed to a client resuming with Last-Event-ID; a longer gap gets {@code resync} instead. */
+    @WithDefault("1000")
+    int maxReplay();
+
+    /** Most concurrent streams on this instance; beyond it new streams get 503 with Retry-After. */
+    @WithDefault("20000")
+    int maxStreams();
+
+    /** Most events waiting to be (re)published while Redis is unreachable; beyond it streams get {@code resync}. */
+    @WithDefault("10000")
+    int maxPendingPublishes();
+
     /** First and last delay between attempts to reconnect the subscriber connection. */
     @WithDefault("100ms")
     Duration reconnectMinDelay();

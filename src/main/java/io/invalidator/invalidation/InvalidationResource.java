@@ -12,6 +12,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.ResponseHeader;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 
 @Path("/api/invalidations")
@@ -33,11 +34,11 @@ public class InvalidationResource {
     @ResponseHeader(name = "X-Accel-Buffering", value = "no")
     @Operation(summary = "Stream of invalidation events: global, plus the given todo's and user's channels")
     public Multi<OutboundSseEvent> stream(@RestQuery @Positive Long todoId, @RestQuery @Positive Long userId,
-            @Context Sse sse) {
-        if (!subscriber.isConnected() || streams.isShuttingDown()) {
+            @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        if (!subscriber.isConnected() || !streams.acceptsStreams()) {
             // Better a fast 503 (the client retries, maybe elsewhere) than a stream that would silently miss events.
             throw new ServiceUnavailableException(2L, new Throwable("the instance cannot deliver events right now"));
         }
-        return streams.open(channels.forStream(todoId, userId), sse);
+        return streams.open(channels.forStream(todoId, userId), lastEventId, sse);
     }
 }

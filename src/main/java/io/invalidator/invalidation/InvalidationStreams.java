@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public class InvalidationStreams {
 
     private final RedisSubscriber subscriber;
+    private final EventHistory history;
     private final EventCodec codec;
     private final InvalidationConfig config;
     private final InvalidationMetrics metrics;
@@ -32,9 +36,10 @@ public class InvalidationStreams {
     private volatile boolean shuttingDown;
     private volatile Sse sse;
 
-    InvalidationStreams(RedisSubscriber subscriber, EventCodec codec, InvalidationConfig config,
+    InvalidationStreams(RedisSubscriber subscriber, EventHistory history, EventCodec codec, InvalidationConfig config,
             InvalidationMetrics metrics, Vertx vertx) {
         this.subscriber = subscriber;
+        this.history = history;
         this.codec = codec;
         this.config = config;
         this.metrics = metrics;
@@ -42,18 +47,20 @@ public class InvalidationStreams {
     }
 
     void start(@Observes StartupEvent startup) {
-        metrics.registry().gaugeCollectionSize("invalidation.streams.open", java.util.List.of(), sessions);
+        metrics.registry().gaugeCollectionSize("invalidation.streams.open", List.of(), sessions);
         vertx.setPeriodic(config.heartbeat().toMillis(), id -> heartbeat());
     }
 
     /**
-     * A stream of the given channels. Its first frame, a {@code resync} with the {@code retry:} hint, is sent once
-     * every channel is live at Redis: a client that refetches on it misses nothing.
+     * A stream of the given channels. It starts once every channel is live at Redis, so a client that refetches on
+     * the first frame misses nothing. A new client's first frame is {@code resync} (with the {@code retry:} hint); a
+     * client resuming with {@code Last-Event-ID} gets a {@code :resumed} comment and the events it missed from the
+     * history, or {@code resync} when the history cannot cover the gap.
      */
-    public Multi<OutboundSseEvent> open(Set<String> channels, Sse sse) {
+    public Multi<OutboundSseEvent> open(Set<String> channels, String lastEventId, Sse sse) {
         this.sse = sse;
         return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
-            StreamSession session = new StreamSession(channels, emitter, sse, this);
+            StreamSession session = new StreamSession(channels, emitter, sse, this, config.streamBuffer());
             sessions.add(session);
             emitter.onTermination(() -> {
                 sessions.remove(session);
@@ -61,13 +68,22 @@ public class InvalidationStreams {
             });
             subscriber.acquire(channels, session)
                     .ifNoItem().after(config.subscribeTimeout()).fail()
+                    .chain(live -> EventHistory.isResumable(lastEventId)
+                            ? history.since(lastEventId, channels)
+                            : Uni.createFrom().item(Optional.<List<InvalidationMessage>>empty()))
                     .subscribe().with(
-                            live -> session.send(firstFrame(sse)),
+                            replay -> session.start(replay.isPresent() ? resumedFrame(sse) : firstFrame(sse),
+                                    replay.orElse(List.of())),
                             failure -> {
-                                Log.warnf("stream not started: subscriptions not confirmed (%s)", failure.toString());
+                                Log.warnf("stream not started (%s)", failure.toString());
                                 emitter.fail(failure);
                             });
         }, config.streamBuffer());
+    }
+
+    /** False when this instance should not take new streams: shutting down, or at its configured maximum. */
+    public boolean acceptsStreams() {
+        return !shuttingDown && sessions.size() < config.maxStreams();
     }
 
     public boolean isShuttingDown() {
@@ -80,10 +96,7 @@ public class InvalidationStreams {
 
     /** Every local stream may have missed something (for example an event that could not be published). */
     public void resyncAll() {
-        Sse current = sse;
-        if (current != null) {
-            sessions.forEach(session -> session.send(resyncFrame(current)));
-        }
+        sessions.forEach(StreamSession::onResync);
     }
 
     /**
@@ -129,6 +142,10 @@ public class InvalidationStreams {
         metrics.delivered.increment();
     }
 
+    private OutboundSseEvent resumedFrame(Sse sse) {
+        return sse.newEventBuilder().reconnectDelay(config.retry().toMillis()).comment("resumed").build();
+    }
+
     private OutboundSseEvent firstFrame(Sse sse) {
         metrics.resyncs.increment();
         return sse.newEventBuilder()
@@ -143,6 +160,6 @@ public class InvalidationStreams {
             return;
         }
         OutboundSseEvent beat = current.newEventBuilder().comment("heartbeat").build();
-        sessions.forEach(session -> session.send(beat));
+        sessions.forEach(session -> session.heartbeat(beat));
     }
 }

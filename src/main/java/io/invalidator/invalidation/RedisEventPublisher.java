@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Publishes invalidation events to Redis, only once the transaction that fired them has committed.
@@ -45,6 +46,7 @@ public class RedisEventPublisher {
     private final InvalidationConfig config;
     private final InvalidationMetrics metrics;
     private final InvalidationStreams streams;
+    private final AtomicInteger pending = new AtomicInteger();
 
     RedisEventPublisher(Redis redis, Channels channels, EventCodec codec, InvalidationConfig config,
             InvalidationMetrics metrics, InvalidationStreams streams) {
@@ -56,16 +58,27 @@ public class RedisEventPublisher {
         this.streams = streams;
     }
 
-    /** Runs after a successful commit; it can no longer fail the writer, so failures end in a resync. */
+    /**
+     * Runs after a successful commit; it can no longer fail the writer. While Redis is unreachable the event is
+     * retried (bounded in time, and in number of waiting events so memory cannot grow without limit); an event that
+     * cannot be delivered ends in a {@code resync} for the local streams. Streams of other instances get theirs from
+     * their own subscriber, which lost Redis too, when it re-subscribes.
+     */
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) InvalidationEvent event) {
-        publish(event).subscribe().with(
+        if (pending.incrementAndGet() > config.maxPendingPublishes()) {
+            pending.decrementAndGet();
+            undeliverable(event, "too many events waiting for Redis");
+            return;
+        }
+        publish(event).onTermination().invoke(pending::decrementAndGet).subscribe().with(
                 id -> Log.debugf("published %s as %s", event.getClass().getSimpleName(), id),
-                failure -> {
-                    metrics.publishFailures.increment();
-                    Log.errorf("could not publish %s after retries (%s): local streams get a resync",
-                            event, failure.toString());
-                    streams.resyncAll();
-                });
+                failure -> undeliverable(event, failure.toString()));
+    }
+
+    private void undeliverable(InvalidationEvent event, String reason) {
+        metrics.publishFailures.increment();
+        Log.errorf("could not publish %s (%s): local streams get a resync", event, reason);
+        streams.resyncAll();
     }
 
     /** Publishes now, retrying with backoff while Redis is unreachable; emits the event id. */

@@ -1,12 +1,20 @@
 package io.invalidator.invalidation;
 
+import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
-/** One open SSE stream: its channels, its emitter, and the ids it has just seen (for exactly-once delivery). */
+/**
+ * One open SSE stream: its channels, its emitter, and the ids it has just seen (for exactly-once delivery).
+ * <p>
+ * Events that arrive before the stream has started (its subscriptions are being confirmed, or its history is being
+ * replayed) are held, so the first frame is always first and a replay never overtakes or repeats live events.
+ */
 final class StreamSession implements InvalidationListener {
 
     // Copies of an event on several channels arrive back to back (the publish script is atomic), so a few ids suffice.
@@ -16,32 +24,71 @@ final class StreamSession implements InvalidationListener {
     private final MultiEmitter<? super OutboundSseEvent> emitter;
     private final Sse sse;
     private final InvalidationStreams streams;
+    private final int maxHeld;
     private final String[] recentIds = new String[RECENT_IDS];
     private int nextRecent;
+    private volatile boolean started;
+    private boolean resyncWhileStarting;
+    private List<InvalidationMessage> held = new ArrayList<>();
 
     StreamSession(Set<String> channels, MultiEmitter<? super OutboundSseEvent> emitter, Sse sse,
-            InvalidationStreams streams) {
+            InvalidationStreams streams, int maxHeld) {
         this.channels = channels;
         this.emitter = emitter;
         this.sse = sse;
         this.streams = streams;
+        this.maxHeld = maxHeld;
     }
 
-    @Override
-    public void onMessage(InvalidationMessage message) {
-        if (seen(message.id())) {
-            return;
+    /** Sends the first frame and the replayed history, then whatever arrived meanwhile (minus repeats). */
+    synchronized void start(OutboundSseEvent first, List<InvalidationMessage> replay) {
+        send(first);
+        String lastReplayed = null;
+        for (InvalidationMessage message : replay) {
+            deliver(message);
+            lastReplayed = message.id();
         }
-        send(message.frame(sse, true));
-        streams.delivered();
+        for (InvalidationMessage message : held) {
+            if (lastReplayed == null || !EventHistory.isResumable(message.id())
+                    || EventHistory.compare(message.id(), lastReplayed) > 0) {
+                deliver(message);
+            }
+        }
+        held = null;
+        started = true;
+        if (resyncWhileStarting) {
+            onResync();
+        }
     }
 
     @Override
-    public void onResync() {
-        send(streams.resyncFrame(sse));
+    public synchronized void onMessage(InvalidationMessage message) {
+        if (started) {
+            deliver(message);
+        } else if (held.size() < maxHeld) {
+            held.add(message);
+        } else {
+            emitter.fail(new BackPressureFailure("stream fell behind while starting"));
+        }
     }
 
-    void send(OutboundSseEvent frame) {
+    @Override
+    public synchronized void onResync() {
+        if (started) {
+            send(streams.resyncFrame(sse));
+        } else {
+            resyncWhileStarting = true;
+        }
+    }
+
+    /** Keep-alive comment; not before the first frame, whose arrival tells the client the stream is live. */
+    void heartbeat(OutboundSseEvent beat) {
+        if (started) {
+            send(beat);
+        }
+    }
+
+    private void send(OutboundSseEvent frame) {
         if (!emitter.isCancelled()) {
             emitter.emit(frame);
         }
@@ -50,6 +97,14 @@ final class StreamSession implements InvalidationListener {
     void complete(OutboundSseEvent last) {
         send(last);
         emitter.complete();
+    }
+
+    private void deliver(InvalidationMessage message) {
+        if (seen(message.id())) {
+            return;
+        }
+        send(message.frame(sse, true));
+        streams.delivered();
     }
 
     private boolean seen(String id) {

@@ -1,0 +1,110 @@
+package io.invalidator.invalidation;
+
+import io.invalidator.invalidation.EventCodec.InvalidEventException;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The recent past of the bus, for clients that come back with {@code Last-Event-ID}: every published event is also
+ * appended to a capped Redis stream (see {@link RedisEventPublisher}) whose entry ids are the event ids.
+ */
+@ApplicationScoped
+public class EventHistory {
+
+    private static final Pattern STREAM_ID = Pattern.compile("\\d{1,19}-\\d{1,19}");
+
+    private final Redis redis;
+    private final Channels channels;
+    private final EventCodec codec;
+    private final InvalidationConfig config;
+
+    EventHistory(Redis redis, Channels channels, EventCodec codec, InvalidationConfig config) {
+        this.redis = redis;
+        this.channels = channels;
+        this.codec = codec;
+        this.config = config;
+    }
+
+    /** True for ids this service hands out (Redis stream ids); anything else cannot be resumed from. */
+    public static boolean isResumable(String lastEventId) {
+        return lastEventId != null && STREAM_ID.matcher(lastEventId).matches();
+    }
+
+    /**
+     * The events after {@code lastEventId} on any of {@code streamChannels}, oldest first; empty when the history
+     * cannot prove completeness (the id is older than the oldest kept entry, the history is gone, or too much was
+     * missed) — the caller then sends {@code resync}.
+     */
+    public Uni<Optional<List<InvalidationMessage>>> since(String lastEventId, Set<String> streamChannels) {
+        int limit = config.maxReplay();
+        Request oldest = Request.cmd(Command.XRANGE).arg(channels.history()).arg("-").arg("+").arg("COUNT").arg(1);
+        Request missed = Request.cmd(Command.XRANGE).arg(channels.history()).arg("(" + lastEventId).arg("+")
+                .arg("COUNT").arg(limit + 1);
+        return redis.batch(List.of(oldest, missed)).map(replies -> {
+            Response first = replies.get(0);
+            if (first == null || first.size() == 0 || compare(first.get(0).get(0).toString(), lastEventId) > 0) {
+                return Optional.<List<InvalidationMessage>>empty();
+            }
+            Response entries = replies.get(1);
+            if (entries.size() > limit) {
+                return Optional.<List<InvalidationMessage>>empty();
+            }
+            List<InvalidationMessage> result = new ArrayList<>();
+            for (Response entry : entries) {
+                decode(entry, streamChannels).ifPresent(result::add);
+            }
+            return Optional.of(List.copyOf(result));
+        });
+    }
+
+    private Optional<InvalidationMessage> decode(Response entry, Set<String> streamChannels) {
+        String id = entry.get(0).toString();
+        Response fields = entry.get(1);
+        String eventChannels = null;
+        String body = null;
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            switch (fields.get(i).toString()) {
+                case "c" -> eventChannels = fields.get(i + 1).toString();
+                case "e" -> body = fields.get(i + 1).toString();
+                default -> {
+                }
+            }
+        }
+        if (eventChannels == null || body == null || body.length() < 2) {
+            return Optional.empty();
+        }
+        boolean concerned = false;
+        for (String channel : eventChannels.split(" ")) {
+            concerned |= streamChannels.contains(channel);
+        }
+        if (!concerned) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(codec.decode(EventCodec.withId(id, body)));
+        } catch (InvalidEventException e) {
+            Log.warnf("skipped history entry %s: %s", id, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Orders Redis stream ids ({@code <millis>-<seq>}). */
+    public static int compare(String a, String b) {
+        int dashA = a.indexOf('-');
+        int dashB = b.indexOf('-');
+        int byTime = Long.compare(Long.parseLong(a.substring(0, dashA)), Long.parseLong(b.substring(0, dashB)));
+        return byTime != 0 ? byTime
+                : Long.compare(Long.parseLong(a.substring(dashA + 1)), Long.parseLong(b.substring(dashB + 1)));
+    }
+}
