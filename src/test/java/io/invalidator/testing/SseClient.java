@@ -2,6 +2,7 @@ package io.invalidator.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class SseClient implements AutoCloseable {
     private final List<Frame> frames = new CopyOnWriteArrayList<>();
     private volatile Flow.Subscription subscription;
     private volatile int status;
+    private volatile HttpHeaders headers = HttpHeaders.of(Map.of(), (name, value) -> true);
     private volatile boolean ended;
 
     private SseClient() {
@@ -55,6 +57,7 @@ public final class SseClient implements AutoCloseable {
         headers.forEach(request::header);
         HTTP.sendAsync(request.build(), info -> {
             client.status = info.statusCode();
+            client.headers = info.headers();
             return HttpResponse.BodySubscribers.fromLineSubscriber(client.new Lines());
         });
         return client;
@@ -68,6 +71,11 @@ public final class SseClient implements AutoCloseable {
 
     public int status() {
         return status;
+    }
+
+    /** Response headers; empty until the response status is known. */
+    public HttpHeaders headers() {
+        return headers;
     }
 
     public boolean ended() {
