@@ -75,9 +75,12 @@ public final class SseClient implements AutoCloseable {
         return client;
     }
 
-    /** Waits for the stream's first frame, which the server sends once the stream is live. */
+    /**
+     * Waits for the stream's first frame, which the server sends once the stream is live: a {@code resync} event, or
+     * a {@code :resumed} comment for a client that came back with Last-Event-ID.
+     */
     public SseClient awaitLive() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> !events().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !frames.isEmpty());
         return this;
     }
 
