@@ -3,6 +3,7 @@ package io.invalidator.invalidation;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What changed, never the data itself. Clients react by refetching through the normal API.
@@ -11,6 +12,9 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
  * {@link RedisEventPublisher}); {@link InvalidationMessage} carries it. Switches over this type have no default
  * branch, so adding a record here fails the build until every handler knows it.
  */
+@RegisterForReflection(targets = { InvalidationEvent.TodoCreated.class, InvalidationEvent.TodoUpdated.class,
+        InvalidationEvent.TodoCompleted.class, InvalidationEvent.TodoDeleted.class, InvalidationEvent.UserAssigned.class,
+        InvalidationEvent.StatsUpdated.class, InvalidationEvent.Resync.class }) // EventCodec's own mapper, native image
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(InvalidationEvent.TodoCreated.class),
