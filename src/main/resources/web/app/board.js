@@ -53,10 +53,13 @@ const stats = observe(queryKeys.stats(), '/api/stats');
 
 const pending = new Set();
 
-/** Runs one write at a time per key; then invalidates what it changed (an event, or query keys). */
+/**
+ * Runs one write at a time per key (a double click on a row does not complete and reopen), then invalidates what it
+ * changed: an event for the map, or query keys. Resolves to true when the write succeeded.
+ */
 async function write(key, action, changed) {
   if (pending.has(key)) {
-    return;
+    return false;
   }
   pending.add(key);
   try {
@@ -67,39 +70,41 @@ async function write(key, action, changed) {
     } else {
       invalidations.handle(changed);
     }
+    return true;
   } catch (error) {
     showError(error.message);
+    return false;
   } finally {
     pending.delete(key);
   }
 }
 
+// Creating is never deduplicated (two quick submits are two tasks): the field is cleared at once and gets its text
+// back if the write fails.
+function createFrom(form, field, send, changed) {
+  const input = form[field];
+  const value = input.value.trim();
+  if (!value) {
+    return;
+  }
+  input.value = '';
+  write(Symbol(field), () => send(value), changed).then((ok) => {
+    if (!ok && !input.value) {
+      input.value = value;
+    }
+  });
+}
+
 $('#new-todo').addEventListener('submit', (e) => {
   e.preventDefault();
   const form = e.currentTarget;
-  const title = form.title.value.trim();
-  if (!title) {
-    return;
-  }
   const assigneeId = form.assignee.value ? Number(form.assignee.value) : null;
-  write('create', async () => {
-    const todo = await api('POST', '/api/todos', { title, assigneeId });
-    form.title.value = '';
-    return todo;
-  }, { type: 'todo.created' });
+  createFrom(form, 'title', (title) => api('POST', '/api/todos', { title, assigneeId }), { type: 'todo.created' });
 });
 
 $('#new-user').addEventListener('submit', (e) => {
   e.preventDefault();
-  const form = e.currentTarget;
-  const name = form.name.value.trim();
-  if (!name) {
-    return;
-  }
-  write('user', async () => {
-    await api('POST', '/api/users', { name });
-    form.name.value = '';
-  }, [queryKeys.userList()]);
+  createFrom(e.currentTarget, 'name', (name) => api('POST', '/api/users', { name }), [queryKeys.userList()]);
 });
 
 $('#todo-list').addEventListener('click', (e) => {
