@@ -133,7 +133,13 @@ $('#todo-list').addEventListener('change', (e) => {
   const todoId = Number(select.closest('li[data-todo-id]').dataset.todoId);
   const userId = Number(select.value);
   write(todoId, () => api('PUT', `/api/todos/${todoId}/assignee`, { userId }),
-    { type: 'user.assigned', userId, todoId });
+    { type: 'user.assigned', userId, todoId }).then((ok) => {
+    if (!ok) {
+      delete select.dataset.rendered; // show the assignee the server has again
+      select.blur();
+      render();
+    }
+  });
 });
 
 // ---- rendering: rows are kept and updated in place, so a refetch never flickers or steals focus
@@ -206,7 +212,8 @@ function renderUserOptions(select, userList, selectedId, emptyLabel) {
   const empty = el('option', { value: '', textContent: emptyLabel });
   empty.disabled = selectedId != null; // the API can reassign but not unassign
   const names = new Map(userList.map((u) => [u.id, u.name]));
-  select.replaceChildren(empty, ...ids.map((id) => el('option', { value: String(id), textContent: names.get(id) || `User #${id}` })));
+  const options = ids.map((id) => el('option', { value: String(id), textContent: names.get(id) || `User #${id}` }));
+  select.replaceChildren(empty, ...options);
   select.value = selectedId != null ? String(selectedId) : keep;
   if (select.selectedIndex < 0) {
     select.value = '';
@@ -217,7 +224,8 @@ function renderTodos(result, userList, names) {
   const note = $('#todos-note');
   const list = $('#todo-list');
   let message = '';
-  if (result.isPending) {
+  if (!result.data) {
+    // Only before the first data: a refetch keeps the rows on screen.
     message = result.isError ? `Could not load tasks: ${result.error.message}` : 'Loading tasks…';
   } else if (result.data.length === 0) {
     message = 'Nothing to do. Add a task above.';

@@ -38,7 +38,8 @@ public final class Browser implements AutoCloseable {
     /** Skips the calling test class when there is no Chromium; a missing chromedriver is a failure, not a skip. */
     public static void assumeInstalled() {
         if (!Files.isExecutable(CHROMIUM)) {
-            String why = "Browser tests skipped: " + CHROMIUM + " is absent (apt-get install -y chromium chromium-driver)";
+            String why = "Browser tests skipped: " + CHROMIUM
+                    + " is absent (apt-get install -y chromium chromium-driver)";
             System.out.println(why);
             Assumptions.abort(why);
         }

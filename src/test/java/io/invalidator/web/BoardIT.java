@@ -140,7 +140,8 @@ class BoardIT {
 
         Duration stopped = appB.stop();
         pageB.awaitConnection("reconnecting", SHORT);
-        System.out.printf("BoardIT: instance B stopped in %d ms; its window shows 'reconnecting'%n", stopped.toMillis());
+        System.out.printf("BoardIT: instance B stopped in %d ms; its window shows 'reconnecting'%n",
+                stopped.toMillis());
 
         post(appA, "/api/todos/" + before + "/complete", null);
         createTodo(appA, "Made while B was down");
