@@ -27,11 +27,15 @@ public final class AppProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process process;
+    private final String name;
+    private final Map<String, String> extraProperties;
     private final int port;
     private final Path log;
 
-    private AppProcess(Process process, int port, Path log) {
+    private AppProcess(Process process, String name, Map<String, String> extraProperties, int port, Path log) {
         this.process = process;
+        this.name = name;
+        this.extraProperties = extraProperties;
         this.port = port;
         this.log = log;
     }
@@ -41,8 +45,11 @@ public final class AppProcess implements AutoCloseable {
      * it is ready.
      */
     public static AppProcess start(String name, Map<String, String> extraProperties) {
+        return start(name, extraProperties, freePort());
+    }
+
+    private static AppProcess start(String name, Map<String, String> extraProperties, int port) {
         String env = namespace(name);
-        int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx256m");
@@ -57,8 +64,13 @@ public final class AppProcess implements AutoCloseable {
             Path log = Files.createTempFile("invalidator-" + env + "-" + port + "-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            AppProcess app = new AppProcess(process, port, log);
-            app.awaitReady(Duration.ofSeconds(60));
+            AppProcess app = new AppProcess(process, name, Map.copyOf(extraProperties), port, log);
+            try {
+                app.awaitReady(Duration.ofSeconds(60));
+            } catch (RuntimeException | Error e) {
+                app.close(); // never leave an instance running behind a failed start
+                throw e;
+            }
             return app;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -118,6 +130,17 @@ public final class AppProcess implements AutoCloseable {
         process.destroy();
         waitFor();
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * Stops this instance gracefully if it still runs, then starts a new one with the same settings on the same port,
+     * so that clients holding its URL (a browser page, an EventSource) can come back to it.
+     */
+    public AppProcess restart() {
+        if (process.isAlive()) {
+            stop();
+        }
+        return start(name, extraProperties, port);
     }
 
     /** SIGKILL: the instance vanishes without a goodbye. */
