@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,11 +63,7 @@ public class InvalidationStreams {
         return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
             StreamSession session = new StreamSession(channels, emitter, sse, this, config.streamBuffer());
             sessions.add(session);
-            emitter.onTermination(() -> {
-                sessions.remove(session);
-                subscriber.release(channels, session);
-            });
-            subscriber.acquire(channels, session)
+            Cancellable starting = subscriber.acquire(channels, session)
                     .ifNoItem().after(config.subscribeTimeout()).fail()
                     .chain(live -> EventHistory.isResumable(lastEventId)
                             ? history.since(lastEventId, channels)
@@ -78,6 +75,11 @@ public class InvalidationStreams {
                                 Log.warnf("stream not started (%s)", failure.toString());
                                 emitter.fail(failure);
                             });
+            emitter.onTermination(() -> {
+                starting.cancel(); // a client that leaves before its stream is live
+                sessions.remove(session);
+                subscriber.release(channels, session);
+            });
         }, config.streamBuffer());
     }
 

@@ -67,6 +67,7 @@ export function createInvalidationClient(options) {
   let source = null;
   let sourceUrl = null;
   let liveOnSource = false; // has the current stream sent its first frame?
+  let sawFrame = false; // has the current stream delivered a message yet?
   let retryTimer = null;
   let reopenQueued = false;
   let failures = 0;
@@ -109,8 +110,16 @@ export function createInvalidationClient(options) {
     closeSource();
     sourceUrl = streamUrl();
     liveOnSource = false;
+    sawFrame = false;
     const es = createEventSource(sourceUrl);
     source = es;
+    // The server sends the response headers only with the stream's first frame, once its subscriptions are live:
+    // 'open' means live. A resumed stream (Last-Event-ID) may start with a comment, which fires no message.
+    es.onopen = () => {
+      if (es === source) {
+        goLive();
+      }
+    };
     es.onmessage = (message) => {
       if (es === source) {
         onFrame(message.data);
@@ -125,6 +134,7 @@ export function createInvalidationClient(options) {
 
   function closeSource() {
     if (source) {
+      source.onopen = null;
       source.onmessage = null;
       source.onerror = null;
       source.close();
@@ -144,17 +154,24 @@ export function createInvalidationClient(options) {
       console.warn('invalidation: ignored a frame without a type');
       return;
     }
-    if (!liveOnSource) {
-      // The stream's first frame means "live from here": refetch whatever may have changed before.
-      liveOnSource = true;
-      failures = 0;
-      setState('live');
-      invalidate(watched);
-      if (event.type === 'resync') {
-        return;
-      }
+    const first = !sawFrame;
+    sawFrame = true;
+    if ((goLive() || first) && event.type === 'resync') {
+      return; // the first frame's resync asks for what going live already did
     }
     handle(event);
+  }
+
+  /** The stream is live from here: refetch whatever may have changed before. Once per stream. */
+  function goLive() {
+    if (liveOnSource) {
+      return false;
+    }
+    liveOnSource = true;
+    failures = 0;
+    setState('live');
+    invalidate(watched);
+    return true;
   }
 
   function onStreamError(es) {
