@@ -3,7 +3,7 @@
 import { QueryClient, QueryObserver } from '@tanstack/query-core';
 // Served as-is by the service, not bundled (see quarkus.web-bundler.bundling.external): the board uses the same
 // module as any other page would.
-import { createInvalidationClient, defaultEventMap, queryKeys } from '/client/invalidation.js';
+import { createInvalidationClient, queryKeys } from '/client/invalidation.js';
 import './board.css';
 
 const queryClient = new QueryClient({
@@ -14,13 +14,7 @@ const queryClient = new QueryClient({
 });
 queryClient.mount();
 
-// The server announces no new users; the board reloads its people when someone is assigned, which covers a person
-// created elsewhere as soon as they get work.
-const eventMap = {
-  ...defaultEventMap,
-  'user.assigned': (event, context) => [...defaultEventMap['user.assigned'](event, context), queryKeys.userList()],
-};
-const invalidations = createInvalidationClient({ queryClient, eventMap });
+const invalidations = createInvalidationClient({ queryClient });
 
 const $ = (selector) => document.querySelector(selector);
 const STATE_LABELS = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: 'Offline' };

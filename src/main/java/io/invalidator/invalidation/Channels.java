@@ -7,6 +7,7 @@ import io.invalidator.invalidation.InvalidationEvent.TodoCreated;
 import io.invalidator.invalidation.InvalidationEvent.TodoDeleted;
 import io.invalidator.invalidation.InvalidationEvent.TodoUpdated;
 import io.invalidator.invalidation.InvalidationEvent.UserAssigned;
+import io.invalidator.invalidation.InvalidationEvent.UserCreated;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class Channels {
             case TodoUpdated e -> List.of(todo(e.todoId()), global());
             case TodoCompleted e -> List.of(todo(e.todoId()), global());
             case TodoDeleted e -> List.of(todo(e.todoId()), global());
+            case UserCreated e -> List.of(user(e.userId()), global());
             case UserAssigned e -> List.of(user(e.userId()), todo(e.todoId()), global());
             case StatsUpdated e -> List.of(global());
             case Resync e -> List.of(global());

@@ -14,13 +14,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = { InvalidationEvent.TodoCreated.class, InvalidationEvent.TodoUpdated.class,
         InvalidationEvent.TodoCompleted.class, InvalidationEvent.TodoDeleted.class, InvalidationEvent.UserAssigned.class,
-        InvalidationEvent.StatsUpdated.class, InvalidationEvent.Resync.class }) // EventCodec's own mapper, native image
+        InvalidationEvent.UserCreated.class, InvalidationEvent.StatsUpdated.class, InvalidationEvent.Resync.class }) // EventCodec's own mapper, native image
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(InvalidationEvent.TodoCreated.class),
         @JsonSubTypes.Type(InvalidationEvent.TodoUpdated.class),
         @JsonSubTypes.Type(InvalidationEvent.TodoCompleted.class),
         @JsonSubTypes.Type(InvalidationEvent.TodoDeleted.class),
+        @JsonSubTypes.Type(InvalidationEvent.UserCreated.class),
         @JsonSubTypes.Type(InvalidationEvent.UserAssigned.class),
         @JsonSubTypes.Type(InvalidationEvent.StatsUpdated.class),
         @JsonSubTypes.Type(InvalidationEvent.Resync.class),
@@ -52,6 +53,13 @@ public sealed interface InvalidationEvent {
     record TodoDeleted(long todoId) implements InvalidationEvent {
         public TodoDeleted {
             requirePositive(todoId, "todoId");
+        }
+    }
+
+    @JsonTypeName("user.created")
+    record UserCreated(long userId) implements InvalidationEvent {
+        public UserCreated {
+            requirePositive(userId, "userId");
         }
     }
 

@@ -1,6 +1,9 @@
 package io.invalidator.user;
 
+import io.invalidator.invalidation.InvalidationEvent;
+import io.invalidator.invalidation.InvalidationEvent.UserCreated;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.NotFoundException;
 
@@ -10,12 +13,19 @@ import java.util.List;
 @ApplicationScoped
 public class UserService {
 
+    private final Event<InvalidationEvent> events;
+
+    UserService(Event<InvalidationEvent> events) {
+        this.events = events;
+    }
+
     @Transactional
     public User create(String name) {
         User user = new User();
         user.name = name.strip();
         user.createdAt = Instant.now();
         user.persist();
+        events.fire(new UserCreated(user.id));
         return user;
     }
 

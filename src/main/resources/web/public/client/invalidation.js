@@ -32,6 +32,7 @@ export const defaultEventMap = Object.freeze({
   'todo.updated': (e) => [queryKeys.todo(e.todoId), queryKeys.todoList(), queryKeys.stats()],
   'todo.completed': (e) => [queryKeys.todoList(), queryKeys.todo(e.todoId), queryKeys.stats()],
   'todo.deleted': () => [queryKeys.todoList(), queryKeys.stats()],
+  'user.created': () => [queryKeys.userList()],
   'user.assigned': (e) => [queryKeys.user(e.userId), queryKeys.todo(e.todoId), queryKeys.todoList()],
   'stats.updated': () => [queryKeys.stats()],
   resync: (e, { watched }) => watched,

@@ -7,6 +7,7 @@ import io.invalidator.invalidation.InvalidationEvent.TodoCreated;
 import io.invalidator.invalidation.InvalidationEvent.TodoDeleted;
 import io.invalidator.invalidation.InvalidationEvent.TodoUpdated;
 import io.invalidator.invalidation.InvalidationEvent.UserAssigned;
+import io.invalidator.invalidation.InvalidationEvent.UserCreated;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -40,6 +41,11 @@ class ChannelsTest {
     void shouldRouteAssignmentsToTheUserTheTodoAndGlobal() {
         assertEquals(List.of("prod_invalidate:user:7", "prod_invalidate:todo:42", "prod_invalidate:global"),
                 channels.routeOf(new UserAssigned(7, 42)));
+    }
+
+    @Test
+    void shouldRouteNewUsersToTheUserAndGlobal() {
+        assertEquals(List.of("prod_invalidate:user:7", "prod_invalidate:global"), channels.routeOf(new UserCreated(7)));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.invalidator.invalidation.InvalidationEvent.TodoCreated;
 import io.invalidator.invalidation.InvalidationEvent.TodoDeleted;
 import io.invalidator.invalidation.InvalidationEvent.TodoUpdated;
 import io.invalidator.invalidation.InvalidationEvent.UserAssigned;
+import io.invalidator.invalidation.InvalidationEvent.UserCreated;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,7 +27,7 @@ class EventCodecTest {
 
     static Stream<InvalidationEvent> everyEventType() {
         return Stream.of(new TodoCreated(1), new TodoUpdated(2), new TodoCompleted(42), new TodoDeleted(3),
-                new UserAssigned(7, 42), new StatsUpdated(), new Resync());
+                new UserCreated(7), new UserAssigned(7, 42), new StatsUpdated(), new Resync());
     }
 
     @ParameterizedTest
