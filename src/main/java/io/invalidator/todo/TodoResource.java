@@ -1,8 +1,8 @@
 package io.invalidator.todo;
 
+import io.invalidator.web.PlainText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
@@ -32,18 +32,14 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class TodoResource {
 
-    public record CreateTodo(@NotNull @NotBlank @Size(max = 200) String title, @Positive Long assigneeId) {
+    public record CreateTodo(@NotNull @PlainText @Size(max = 200) String title, @Positive Long assigneeId) {
     }
 
-    public record UpdateTodo(@Size(max = 200) String title, TodoStatus status) {
-        @AssertTrue(message = "must change title or status")
-        boolean isAnyField() {
+    public record UpdateTodo(@PlainText @Size(max = 200) String title, TodoStatus status) {
+        /** An empty patch is a mistake rather than a no-op; reported as the field {@code body}. */
+        @AssertTrue(message = "must set title or status")
+        boolean isBody() {
             return title != null || status != null;
-        }
-
-        @AssertTrue(message = "title must not be blank")
-        boolean isTitleNotBlank() {
-            return title == null || !title.isBlank();
         }
     }
 
@@ -71,14 +67,14 @@ public class TodoResource {
 
     @GET
     @Path("/{id}")
-    public RestResponse<TodoView> get(@RestPath long id) {
+    public RestResponse<TodoView> get(@RestPath @Positive long id) {
         return withTag(RestResponse.ResponseBuilder.ok(), todos.get(id));
     }
 
     @Consumes(MediaType.APPLICATION_JSON)
     @POST
-    public RestResponse<TodoView> create(@NotNull @Valid CreateTodo request, UriInfo uri) {
-        Todo todo = todos.create(request.title(), request.assigneeId());
+    public RestResponse<TodoView> create(@NotNull @Valid CreateTodo body, UriInfo uri) {
+        Todo todo = todos.create(body.title(), body.assigneeId());
         var location = uri.getAbsolutePathBuilder().path(String.valueOf(todo.id)).build();
         return withTag(RestResponse.ResponseBuilder.created(location), todo);
     }
@@ -86,29 +82,29 @@ public class TodoResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("/{id}")
-    public RestResponse<TodoView> update(@RestPath long id, @NotNull @Valid UpdateTodo request,
+    public RestResponse<TodoView> update(@RestPath @Positive long id, @NotNull @Valid UpdateTodo body,
             @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
         return withTag(RestResponse.ResponseBuilder.ok(),
-                todos.update(id, request.title(), request.status(), version(ifMatch)));
+                todos.update(id, body.title(), body.status(), version(ifMatch)));
     }
 
     @POST
     @Path("/{id}/complete")
-    public RestResponse<TodoView> complete(@RestPath long id) {
+    public RestResponse<TodoView> complete(@RestPath @Positive long id) {
         return withTag(RestResponse.ResponseBuilder.ok(), todos.complete(id));
     }
 
     @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     @Path("/{id}/assignee")
-    public RestResponse<TodoView> assign(@RestPath long id, @NotNull @Valid Assign request,
+    public RestResponse<TodoView> assign(@RestPath @Positive long id, @NotNull @Valid Assign body,
             @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
-        return withTag(RestResponse.ResponseBuilder.ok(), todos.assign(id, request.userId(), version(ifMatch)));
+        return withTag(RestResponse.ResponseBuilder.ok(), todos.assign(id, body.userId(), version(ifMatch)));
     }
 
     @DELETE
     @Path("/{id}")
-    public void delete(@RestPath long id) {
+    public void delete(@RestPath @Positive long id) {
         todos.delete(id);
     }
 

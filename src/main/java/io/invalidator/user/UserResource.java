@@ -1,8 +1,9 @@
 package io.invalidator.user;
 
+import io.invalidator.web.PlainText;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,10 +20,9 @@ import java.util.List;
 
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class UserResource {
 
-    public record CreateUser(@NotNull @NotBlank @Size(max = 100) String name) {
+    public record CreateUser(@NotNull @PlainText @Size(max = 100) String name) {
     }
 
     public record UserView(long id, String name, Instant createdAt) {
@@ -37,9 +37,10 @@ public class UserResource {
         this.users = users;
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
-    public RestResponse<UserView> create(@NotNull @Valid CreateUser request, UriInfo uri) {
-        User user = users.create(request.name());
+    public RestResponse<UserView> create(@NotNull @Valid CreateUser body, UriInfo uri) {
+        User user = users.create(body.name());
         return RestResponse.ResponseBuilder.<UserView>create(RestResponse.Status.CREATED)
                 .location(uri.getAbsolutePathBuilder().path(String.valueOf(user.id)).build())
                 .entity(UserView.from(user))
@@ -53,7 +54,7 @@ public class UserResource {
 
     @GET
     @Path("/{id}")
-    public UserView get(@RestPath long id) {
+    public UserView get(@RestPath @Positive long id) {
         return UserView.from(users.get(id));
     }
 }

@@ -3,7 +3,9 @@ package io.invalidator.web;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.core.Response;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** An RFC 9457 problem detail, served as {@code application/problem+json}. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -16,6 +18,14 @@ public record Problem(String type, String title, int status, String detail, List
 
     public static Problem of(Response.StatusType status, String detail) {
         return new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, List.of());
+    }
+
+    /** A 400 listing what is wrong with each field; the detail repeats it in one line. */
+    public static Problem invalid(List<FieldError> errors) {
+        List<FieldError> sorted = errors.stream().sorted(Comparator.comparing(FieldError::field)).toList();
+        String detail = sorted.stream().map(error -> error.field() + " " + error.message())
+                .collect(Collectors.joining("; "));
+        return new Problem("about:blank", "Bad Request", 400, detail, sorted);
     }
 
     public Response toResponse() {
