@@ -1,6 +1,7 @@
 package io.invalidator.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.Response;
 
 import java.util.Comparator;
@@ -9,6 +10,7 @@ import java.util.stream.Collectors;
 
 /** An RFC 9457 problem detail, served as {@code application/problem+json}. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@RegisterForReflection(targets = { Problem.class, Problem.FieldError.class }) // returned inside a Response: native image
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
