@@ -19,6 +19,7 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
         @JsonSubTypes.Type(InvalidationEvent.TodoDeleted.class),
         @JsonSubTypes.Type(InvalidationEvent.UserAssigned.class),
         @JsonSubTypes.Type(InvalidationEvent.StatsUpdated.class),
+        @JsonSubTypes.Type(InvalidationEvent.NotificationCreated.class),
         @JsonSubTypes.Type(InvalidationEvent.Resync.class),
 })
 public sealed interface InvalidationEvent {
@@ -61,6 +62,14 @@ public sealed interface InvalidationEvent {
 
     @JsonTypeName("stats.updated")
     record StatsUpdated() implements InvalidationEvent {
+    }
+
+    /** A notification for the user was written (by a background job). */
+    @JsonTypeName("notification.created")
+    record NotificationCreated(long userId) implements InvalidationEvent {
+        public NotificationCreated {
+            requirePositive(userId, "userId");
+        }
     }
 
     /** Control event: continuity was lost (or the stream just started), so invalidate everything. */

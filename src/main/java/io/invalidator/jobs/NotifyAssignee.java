@@ -1,0 +1,10 @@
+package io.invalidator.jobs;
+
+/** Tell a user that a todo was assigned to them: a {@code notification} row, then {@code notification.created}. */
+public record NotifyAssignee(long userId, long todoId) implements Job {
+    public NotifyAssignee {
+        if (userId <= 0 || todoId <= 0) {
+            throw new IllegalArgumentException("userId and todoId must be positive, were " + userId + ", " + todoId);
+        }
+    }
+}
