@@ -1,6 +1,7 @@
 package io.invalidator.invalidation;
 
 import io.invalidator.invalidation.InvalidationEvent.Resync;
+import io.invalidator.invalidation.InvalidationEvent.NotificationCreated;
 import io.invalidator.invalidation.InvalidationEvent.StatsUpdated;
 import io.invalidator.invalidation.InvalidationEvent.TodoCompleted;
 import io.invalidator.invalidation.InvalidationEvent.TodoCreated;
@@ -40,6 +41,12 @@ class ChannelsTest {
     void shouldRouteAssignmentsToTheUserTheTodoAndGlobal() {
         assertEquals(List.of("prod_invalidate:user:7", "prod_invalidate:todo:42", "prod_invalidate:global"),
                 channels.routeOf(new UserAssigned(7, 42)));
+    }
+
+    @Test
+    void shouldRouteNotificationsToTheUserAndGlobal() {
+        assertEquals(List.of("prod_invalidate:user:7", "prod_invalidate:global"),
+                channels.routeOf(new NotificationCreated(7)));
     }
 
     @Test

@@ -103,7 +103,9 @@ class InvalidationStreamTest {
             given().contentType(ContentType.JSON).body("{\"userId\":999999999}")
                     .put("/api/todos/{id}/assignee", todoId).then().statusCode(404);
 
-            await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> client.events().size() == 1);
+            // stats.updated may still come from the recalculation job of the first (real) completion
+            await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> client.events().stream()
+                    .filter(f -> !"stats.updated".equals(f.type())).count() == 1);
         }
     }
 
