@@ -99,6 +99,10 @@ class JobsTest {
         RuntimeException rolledBack = assertThrows(RuntimeException.class,
                 () -> QuarkusTransaction.requiringNew().run(() -> {
                     todos.assign(todoId, userId, null);
+                    Number inTransaction = (Number) io.invalidator.todo.Todo.getEntityManager()
+                            .createNativeQuery("SELECT count(*) FROM " + JOB_TABLE + " WHERE task_instance LIKE ?1")
+                            .setParameter(1, payload).getSingleResult();
+                    assertEquals(1, inTransaction.intValue(), "the job row is written in the write's transaction");
                     throw new IllegalStateException("roll back");
                 }));
         assertEquals("roll back", rolledBack.getMessage());
