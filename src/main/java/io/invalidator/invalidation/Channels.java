@@ -1,5 +1,6 @@
 package io.invalidator.invalidation;
 
+import io.invalidator.invalidation.InvalidationEvent.NotificationCreated;
 import io.invalidator.invalidation.InvalidationEvent.Resync;
 import io.invalidator.invalidation.InvalidationEvent.StatsUpdated;
 import io.invalidator.invalidation.InvalidationEvent.TodoCompleted;
@@ -49,6 +50,7 @@ public final class Channels {
             case UserCreated e -> List.of(user(e.userId()), global());
             case UserAssigned e -> List.of(user(e.userId()), todo(e.todoId()), global());
             case StatsUpdated e -> List.of(global());
+            case NotificationCreated e -> List.of(user(e.userId()), global());
             case Resync e -> List.of(global());
         };
     }

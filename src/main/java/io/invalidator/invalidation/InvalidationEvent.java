@@ -12,9 +12,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@link RedisEventPublisher}); {@link InvalidationMessage} carries it. Switches over this type have no default
  * branch, so adding a record here fails the build until every handler knows it.
  */
+// EventCodec's own mapper needs them in a native image
 @RegisterForReflection(targets = { InvalidationEvent.TodoCreated.class, InvalidationEvent.TodoUpdated.class,
-        InvalidationEvent.TodoCompleted.class, InvalidationEvent.TodoDeleted.class, InvalidationEvent.UserAssigned.class,
-        InvalidationEvent.UserCreated.class, InvalidationEvent.StatsUpdated.class, InvalidationEvent.Resync.class }) // EventCodec's own mapper, native image
+        InvalidationEvent.TodoCompleted.class, InvalidationEvent.TodoDeleted.class, InvalidationEvent.UserCreated.class,
+        InvalidationEvent.UserAssigned.class, InvalidationEvent.StatsUpdated.class,
+        InvalidationEvent.NotificationCreated.class, InvalidationEvent.Resync.class })
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(InvalidationEvent.TodoCreated.class),
@@ -24,6 +26,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         @JsonSubTypes.Type(InvalidationEvent.UserCreated.class),
         @JsonSubTypes.Type(InvalidationEvent.UserAssigned.class),
         @JsonSubTypes.Type(InvalidationEvent.StatsUpdated.class),
+        @JsonSubTypes.Type(InvalidationEvent.NotificationCreated.class),
         @JsonSubTypes.Type(InvalidationEvent.Resync.class),
 })
 public sealed interface InvalidationEvent {
@@ -73,6 +76,14 @@ public sealed interface InvalidationEvent {
 
     @JsonTypeName("stats.updated")
     record StatsUpdated() implements InvalidationEvent {
+    }
+
+    /** A notification for the user was written (by a background job). */
+    @JsonTypeName("notification.created")
+    record NotificationCreated(long userId) implements InvalidationEvent {
+        public NotificationCreated {
+            requirePositive(userId, "userId");
+        }
     }
 
     /** Control event: continuity was lost (or the stream just started), so invalidate everything. */

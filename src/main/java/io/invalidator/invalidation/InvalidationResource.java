@@ -1,6 +1,7 @@
 package io.invalidator.invalidation;
 
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.validation.constraints.Positive;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -34,11 +35,11 @@ public class InvalidationResource {
     @ResponseHeader(name = "X-Accel-Buffering", value = "no")
     @Operation(summary = "Stream of invalidation events: global, plus the given todo's and user's channels")
     public Multi<OutboundSseEvent> stream(@RestQuery @Positive Long todoId, @RestQuery @Positive Long userId,
-            @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse) {
+            @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse, HttpServerResponse response) {
         if (!subscriber.isConnected() || !streams.acceptsStreams()) {
             // Better a fast 503 (the client retries, maybe elsewhere) than a stream that would silently miss events.
             throw new ServiceUnavailableException(2L, new Throwable("the instance cannot deliver events right now"));
         }
-        return streams.open(channels.forStream(todoId, userId), lastEventId, sse);
+        return streams.open(channels.forStream(todoId, userId), lastEventId, sse, response::closed);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * The open SSE streams of this instance: opens them on the subscriber, sends heartbeats, completes them on shutdown.
@@ -58,10 +59,12 @@ public class InvalidationStreams {
      * client resuming with {@code Last-Event-ID} gets a {@code :resumed} comment and the events it missed from the
      * history, or {@code resync} when the history cannot cover the gap.
      */
-    public Multi<OutboundSseEvent> open(Set<String> channels, String lastEventId, Sse sse) {
+    public Multi<OutboundSseEvent> open(Set<String> channels, String lastEventId, Sse sse,
+            BooleanSupplier connectionClosed) {
         this.sse = sse;
         return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
-            StreamSession session = new StreamSession(channels, emitter, sse, this, config.streamBuffer());
+            StreamSession session = new StreamSession(channels, emitter, sse, this, config.streamBuffer(),
+                    connectionClosed);
             sessions.add(session);
             Cancellable starting = subscriber.acquire(channels, session)
                     .ifNoItem().after(config.subscribeTimeout()).fail()

@@ -8,6 +8,7 @@ import jakarta.ws.rs.sse.Sse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * One open SSE stream: its channels, its emitter, and the ids it has just seen (for exactly-once delivery).
@@ -25,6 +26,7 @@ final class StreamSession implements InvalidationListener {
     private final Sse sse;
     private final InvalidationStreams streams;
     private final int maxHeld;
+    private final BooleanSupplier connectionClosed;
     private final String[] recentIds = new String[RECENT_IDS];
     private int nextRecent;
     private volatile boolean started;
@@ -32,12 +34,13 @@ final class StreamSession implements InvalidationListener {
     private List<InvalidationMessage> held = new ArrayList<>();
 
     StreamSession(Set<String> channels, MultiEmitter<? super OutboundSseEvent> emitter, Sse sse,
-            InvalidationStreams streams, int maxHeld) {
+            InvalidationStreams streams, int maxHeld, BooleanSupplier connectionClosed) {
         this.channels = channels;
         this.emitter = emitter;
         this.sse = sse;
         this.streams = streams;
         this.maxHeld = maxHeld;
+        this.connectionClosed = connectionClosed;
     }
 
     /** Sends the first frame and the replayed history, then whatever arrived meanwhile (minus repeats). */
@@ -81,9 +84,15 @@ final class StreamSession implements InvalidationListener {
         }
     }
 
-    /** Keep-alive comment; not before the first frame, whose arrival tells the client the stream is live. */
+    /**
+     * Keep-alive comment; not before the first frame, whose arrival tells the client the stream is live. Also ends a
+     * stream whose client left before its first frame: Quarkus REST only notices a close that happens after it has
+     * subscribed to the stream, and skips writes to a closed response without failing them.
+     */
     void heartbeat(OutboundSseEvent beat) {
-        if (started) {
+        if (connectionClosed.getAsBoolean()) {
+            emitter.complete();
+        } else if (started) {
             send(beat);
         }
     }

@@ -6,6 +6,9 @@ import io.invalidator.invalidation.InvalidationEvent.TodoCreated;
 import io.invalidator.invalidation.InvalidationEvent.TodoDeleted;
 import io.invalidator.invalidation.InvalidationEvent.TodoUpdated;
 import io.invalidator.invalidation.InvalidationEvent.UserAssigned;
+import io.invalidator.jobs.Jobs;
+import io.invalidator.jobs.NotifyAssignee;
+import io.invalidator.jobs.RecalculateStats;
 import io.invalidator.user.UserService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -19,16 +22,21 @@ import java.util.Objects;
  * Writes to todos. Each write fires its invalidation event inside the transaction; the bus publishes it only after
  * the commit (an AFTER_SUCCESS observer), so a rolled-back write publishes nothing and a client that refetches on
  * the event sees the committed change. A write that changes nothing fires nothing.
+ * <p>
+ * Heavier follow-up work is enqueued as jobs in the same transaction: a write that changes counts (create, complete,
+ * reopen, assign, delete) enqueues the stats recalculation, an assignment a notification to the assignee.
  */
 @ApplicationScoped
 public class TodoService {
 
     private final Event<InvalidationEvent> events;
     private final UserService users;
+    private final Jobs jobs;
 
-    TodoService(Event<InvalidationEvent> events, UserService users) {
+    TodoService(Event<InvalidationEvent> events, UserService users, Jobs jobs) {
         this.events = events;
         this.users = users;
+        this.jobs = jobs;
     }
 
     /** @throws NotFoundException (404) when there is no such todo */
@@ -48,8 +56,10 @@ public class TodoService {
         todo.updatedAt = Instant.now();
         todo.persist();
         events.fire(new TodoCreated(todo.id));
+        jobs.enqueue(new RecalculateStats());
         if (assigneeId != null) {
             events.fire(new UserAssigned(assigneeId, todo.id));
+            jobs.enqueue(new NotifyAssignee(assigneeId, todo.id));
         }
         return todo;
     }
@@ -73,6 +83,9 @@ public class TodoService {
         touch(todo);
         events.fire(statusChanged && status == TodoStatus.COMPLETED && !titleChanged
                 ? new TodoCompleted(id) : new TodoUpdated(id));
+        if (statusChanged) {
+            jobs.enqueue(new RecalculateStats());
+        }
         return todo;
     }
 
@@ -86,6 +99,7 @@ public class TodoService {
         todo.status = TodoStatus.COMPLETED;
         touch(todo);
         events.fire(new TodoCompleted(id));
+        jobs.enqueue(new RecalculateStats());
         return todo;
     }
 
@@ -100,6 +114,8 @@ public class TodoService {
         todo.assigneeId = userId;
         touch(todo);
         events.fire(new UserAssigned(userId, id));
+        jobs.enqueue(new RecalculateStats());
+        jobs.enqueue(new NotifyAssignee(userId, id));
         return todo;
     }
 
@@ -108,6 +124,7 @@ public class TodoService {
         Todo todo = get(id);
         todo.delete();
         events.fire(new TodoDeleted(id));
+        jobs.enqueue(new RecalculateStats());
     }
 
     private static void touch(Todo todo) {

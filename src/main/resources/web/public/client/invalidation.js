@@ -16,6 +16,7 @@ export const queryKeys = Object.freeze({
   todo: (id) => ['todos', 'detail', id],
   userList: () => ['users', 'list'],
   user: (id) => ['users', 'detail', id],
+  notifications: (userId) => ['notifications', userId],
   stats: () => ['stats'],
 });
 
@@ -35,6 +36,7 @@ export const defaultEventMap = Object.freeze({
   'user.created': () => [queryKeys.userList()],
   'user.assigned': (e) => [queryKeys.user(e.userId), queryKeys.todo(e.todoId), queryKeys.todoList()],
   'stats.updated': () => [queryKeys.stats()],
+  'notification.created': (e) => [queryKeys.notifications(e.userId)],
   resync: (e, { watched }) => watched,
 });
 

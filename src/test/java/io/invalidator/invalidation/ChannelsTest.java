@@ -1,6 +1,7 @@
 package io.invalidator.invalidation;
 
 import io.invalidator.invalidation.InvalidationEvent.Resync;
+import io.invalidator.invalidation.InvalidationEvent.NotificationCreated;
 import io.invalidator.invalidation.InvalidationEvent.StatsUpdated;
 import io.invalidator.invalidation.InvalidationEvent.TodoCompleted;
 import io.invalidator.invalidation.InvalidationEvent.TodoCreated;
@@ -46,6 +47,12 @@ class ChannelsTest {
     @Test
     void shouldRouteNewUsersToTheUserAndGlobal() {
         assertEquals(List.of("prod_invalidate:user:7", "prod_invalidate:global"), channels.routeOf(new UserCreated(7)));
+    }
+
+    @Test
+    void shouldRouteNotificationsToTheUserAndGlobal() {
+        assertEquals(List.of("prod_invalidate:user:7", "prod_invalidate:global"),
+                channels.routeOf(new NotificationCreated(7)));
     }
 
     @Test

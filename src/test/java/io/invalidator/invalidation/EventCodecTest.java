@@ -1,6 +1,7 @@
 package io.invalidator.invalidation;
 
 import io.invalidator.invalidation.EventCodec.InvalidEventException;
+import io.invalidator.invalidation.InvalidationEvent.NotificationCreated;
 import io.invalidator.invalidation.InvalidationEvent.Resync;
 import io.invalidator.invalidation.InvalidationEvent.StatsUpdated;
 import io.invalidator.invalidation.InvalidationEvent.TodoCompleted;
@@ -27,7 +28,7 @@ class EventCodecTest {
 
     static Stream<InvalidationEvent> everyEventType() {
         return Stream.of(new TodoCreated(1), new TodoUpdated(2), new TodoCompleted(42), new TodoDeleted(3),
-                new UserCreated(7), new UserAssigned(7, 42), new StatsUpdated(), new Resync());
+                new UserCreated(7), new UserAssigned(7, 42), new StatsUpdated(), new NotificationCreated(7), new Resync());
     }
 
     @ParameterizedTest

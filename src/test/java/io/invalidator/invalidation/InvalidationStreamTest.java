@@ -100,13 +100,14 @@ class InvalidationStreamTest {
             // the setup's own event is published after its commit, asynchronously: wait for it first
             given().post("/api/todos/{id}/complete", todoId).then().statusCode(200);
             await().atMost(Duration.ofSeconds(5)).until(() -> client.eventsOfType("todo.completed").size() == 1);
-            int before = client.events().size();
+            long before = withoutStats(client);
 
             given().post("/api/todos/{id}/complete", todoId).then().statusCode(200);
             given().contentType(ContentType.JSON).body("{\"userId\":999999999}")
                     .put("/api/todos/{id}/assignee", todoId).then().statusCode(404);
 
-            await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> client.events().size() == before);
+            // stats.updated may still come from the recalculation job of the setup's completion
+            await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> withoutStats(client) == before);
         }
     }
 
@@ -146,5 +147,9 @@ class InvalidationStreamTest {
                 .then().statusCode(400).contentType("application/problem+json");
         given().queryParam("todoId", -1).get("/api/invalidations")
                 .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    private static long withoutStats(SseClient client) {
+        return client.events().stream().filter(f -> !"stats.updated".equals(f.type())).count();
     }
 }

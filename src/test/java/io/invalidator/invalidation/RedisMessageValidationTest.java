@@ -45,7 +45,9 @@ class RedisMessageValidationTest {
                     "{\"id\":\"9-0\",\"type\":\"todo.deleted\",\"todoId\":123}");
 
             await().atMost(Duration.ofSeconds(5)).until(() -> !client.eventsOfType("todo.deleted").isEmpty());
-            assertEquals(2, client.events().size(), "the first frame and the one valid event, nothing else");
+            // stats.updated may come meanwhile from a background job of an earlier test
+            assertEquals(2, client.events().stream().filter(f -> !"stats.updated".equals(f.type())).count(),
+                    "the first frame and the one valid event, nothing else");
             assertEquals("{\"id\":\"9-0\",\"type\":\"todo.deleted\",\"todoId\":123}",
                     client.eventsOfType("todo.deleted").getFirst().data());
             assertEquals(invalidBefore + 5, dropped("invalid"));

@@ -83,6 +83,7 @@ class ResumeTest {
     }
 
     private static List<String> types(SseClient client) {
-        return client.events().stream().map(Frame::type).toList();
+        // stats.updated comes from the recalculation job whenever it ran: not part of what this test orders
+        return client.events().stream().map(Frame::type).filter(type -> !type.equals("stats.updated")).toList();
     }
 }

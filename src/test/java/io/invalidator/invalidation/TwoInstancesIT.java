@@ -64,8 +64,9 @@ class TwoInstancesIT {
             for (SseClient client : List.of(onFirst, onSecond, alsoOnSecond)) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> client.eventsOfType("todo.updated").size() == 1);
                 assertEquals(1, client.eventsOfType("todo.completed").size());
-                assertEquals(List.of("resync", "todo.completed", "todo.updated"),
-                        client.events().stream().map(SseClient.Frame::type).toList(), "same order everywhere");
+                assertEquals(List.of("resync", "todo.completed", "todo.updated"), client.events().stream()
+                        .map(SseClient.Frame::type).filter(type -> !type.equals("stats.updated")).toList(),
+                        "same order everywhere (stats.updated comes from the background job, in between or after)");
             }
         }
     }
