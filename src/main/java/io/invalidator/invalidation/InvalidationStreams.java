@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -65,8 +66,20 @@ public class InvalidationStreams {
         return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
             StreamSession session = new StreamSession(channels, emitter, sse, this, config.streamBuffer(),
                     connectionClosed);
+            AtomicReference<Cancellable> starting = new AtomicReference<>();
+            Runnable cleanup = () -> {
+                Cancellable start = starting.get();
+                if (start != null) {
+                    start.cancel(); // a client that leaves before its stream is live
+                }
+                if (sessions.remove(session)) {
+                    subscriber.release(channels, session);
+                }
+            };
+            // Mutiny drops a termination callback registered after a cancellation: register first, re-check last.
+            emitter.onTermination(cleanup);
             sessions.add(session);
-            Cancellable starting = subscriber.acquire(channels, session)
+            starting.set(subscriber.acquire(channels, session)
                     .ifNoItem().after(config.subscribeTimeout()).fail()
                     .chain(live -> EventHistory.isResumable(lastEventId)
                             ? history.since(lastEventId, channels)
@@ -77,12 +90,10 @@ public class InvalidationStreams {
                             failure -> {
                                 Log.warnf("stream not started (%s)", failure.toString());
                                 emitter.fail(failure);
-                            });
-            emitter.onTermination(() -> {
-                starting.cancel(); // a client that leaves before its stream is live
-                sessions.remove(session);
-                subscriber.release(channels, session);
-            });
+                            }));
+            if (emitter.isCancelled()) {
+                cleanup.run();
+            }
         }, config.streamBuffer());
     }
 
