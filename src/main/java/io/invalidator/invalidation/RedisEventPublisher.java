@@ -1,7 +1,9 @@
 package io.invalidator.invalidation;
 
 import io.quarkus.logging.Log;
+import io.invalidator.invalidation.InvalidationEvent.Resync;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.redis.client.Command;
@@ -16,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,10 +49,13 @@ public class RedisEventPublisher {
     private final InvalidationConfig config;
     private final InvalidationMetrics metrics;
     private final InvalidationStreams streams;
+    private final Vertx vertx;
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean resyncOwed = new AtomicBoolean();
 
     RedisEventPublisher(Redis redis, Channels channels, EventCodec codec, InvalidationConfig config,
-            InvalidationMetrics metrics, InvalidationStreams streams) {
+            InvalidationMetrics metrics, InvalidationStreams streams, Vertx vertx) {
+        this.vertx = vertx;
         this.redis = redis;
         this.channels = channels;
         this.codec = codec;
@@ -61,8 +67,8 @@ public class RedisEventPublisher {
     /**
      * Runs after a successful commit; it can no longer fail the writer. While Redis is unreachable the event is
      * retried (bounded in time, and in number of waiting events so memory cannot grow without limit); an event that
-     * cannot be delivered ends in a {@code resync} for the local streams. Streams of other instances get theirs from
-     * their own subscriber, which lost Redis too, when it re-subscribes.
+     * cannot be delivered ends in a {@code resync}: at once for the local streams, and published to {@code global}
+     * as soon as Redis takes it, for every other instance's streams (which may have had Redis all along).
      */
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) InvalidationEvent event) {
         if (pending.incrementAndGet() > config.maxPendingPublishes()) {
@@ -77,8 +83,21 @@ public class RedisEventPublisher {
 
     private void undeliverable(InvalidationEvent event, String reason) {
         metrics.publishFailures.increment();
-        Log.errorf("could not publish %s (%s): local streams get a resync", event, reason);
+        Log.errorf("could not publish %s (%s): every stream gets a resync", event, reason);
         streams.resyncAll();
+        if (resyncOwed.compareAndSet(false, true)) {
+            publishOwedResync();
+        }
+    }
+
+    /** One owed resync at a time, retried until Redis takes it; later failures are covered by the same one. */
+    private void publishOwedResync() {
+        publish(new Resync()).subscribe().with(
+                id -> {
+                    resyncOwed.set(false);
+                    Log.infof("published the owed resync as %s", id);
+                },
+                failure -> vertx.setTimer(1_000, timer -> publishOwedResync()));
     }
 
     /** Publishes now, retrying with backoff while Redis is unreachable; emits the event id. */

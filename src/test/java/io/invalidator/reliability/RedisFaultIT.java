@@ -103,6 +103,25 @@ class RedisFaultIT {
         }
     }
 
+    @Test
+    void shouldTellEveryInstanceWhenAnEventCouldNotBePublished() {
+        // an instance that can never publish (no room for a waiting event), beside a healthy one on the same Redis
+        try (AppProcess starved = AppProcess.start("redisfault", Map.of("quarkus.redis.hosts", redis.url(),
+                "invalidation.max-pending-publishes", "0"))) {
+            long todoId = createTodo("published nowhere");
+            try (SseClient healthyClient = SseClient.open(app.url() + "/api/invalidations").awaitLive();
+                    SseClient starvedClient = SseClient.open(starved.url() + "/api/invalidations").awaitLive()) {
+
+                given().baseUri(starved.url()).post("/api/todos/{id}/complete", todoId).then().statusCode(200);
+
+                // the healthy instance had Redis all along: only the published resync can tell its client
+                await().atMost(Duration.ofSeconds(10)).until(() -> healthyClient.eventsOfType("resync").size() == 2);
+                await().atMost(Duration.ofSeconds(10)).until(() -> starvedClient.eventsOfType("resync").size() >= 2);
+                assertEquals(0, healthyClient.eventsOfType("todo.completed").size());
+            }
+        }
+    }
+
     private static long createTodo(String title) {
         return given().baseUri(app.url()).contentType(ContentType.JSON).body("{\"title\":\"" + title + "\"}")
                 .post("/api/todos").then().statusCode(201).extract().jsonPath().getLong("id");
