@@ -16,6 +16,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +36,8 @@ public class InvalidationStreams {
     private final InvalidationConfig config;
     private final InvalidationMetrics metrics;
     private final Vertx vertx;
-    private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Open streams, each with what releases it (idempotent). */
+    private final Map<StreamSession, Runnable> sessions = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
     private volatile Sse sse;
 
@@ -50,7 +52,7 @@ public class InvalidationStreams {
     }
 
     void start(@Observes StartupEvent startup) {
-        metrics.registry().gaugeCollectionSize("invalidation.streams.open", List.of(), sessions);
+        metrics.registry().gaugeMapSize("invalidation.streams.open", List.of(), sessions);
         vertx.setPeriodic(config.heartbeat().toMillis(), id -> heartbeat());
     }
 
@@ -72,13 +74,13 @@ public class InvalidationStreams {
                 if (start != null) {
                     start.cancel(); // a client that leaves before its stream is live
                 }
-                if (sessions.remove(session)) {
+                if (sessions.remove(session) != null) {
                     subscriber.release(channels, session);
                 }
             };
             // Mutiny drops a termination callback registered after a cancellation: register first, re-check last.
             emitter.onTermination(cleanup);
-            sessions.add(session);
+            sessions.put(session, cleanup);
             starting.set(subscriber.acquire(channels, session)
                     .ifNoItem().after(config.subscribeTimeout()).fail()
                     .chain(live -> EventHistory.isResumable(lastEventId)
@@ -106,13 +108,18 @@ public class InvalidationStreams {
         return shuttingDown;
     }
 
+    /** The open streams' states, for diagnosing leaks. */
+    List<String> describeStreams() {
+        return sessions.keySet().stream().map(StreamSession::toString).toList();
+    }
+
     public int openStreams() {
         return sessions.size();
     }
 
     /** Every local stream may have missed something (for example an event that could not be published). */
     public void resyncAll() {
-        sessions.forEach(StreamSession::onResync);
+        sessions.keySet().forEach(StreamSession::onResync);
     }
 
     /**
@@ -140,7 +147,7 @@ public class InvalidationStreams {
         }
         long base = config.retry().toMillis();
         int count = sessions.size();
-        for (StreamSession session : sessions) {
+        for (StreamSession session : sessions.keySet()) {
             long spread = base + ThreadLocalRandom.current().nextLong(Math.max(1, base * 2));
             session.complete(current.newEventBuilder().comment("shutting down").reconnectDelay(spread).build());
         }
@@ -176,6 +183,6 @@ public class InvalidationStreams {
             return;
         }
         OutboundSseEvent beat = current.newEventBuilder().comment("heartbeat").build();
-        sessions.forEach(session -> session.heartbeat(beat));
+        sessions.forEach((session, release) -> session.heartbeat(beat, release));
     }
 }

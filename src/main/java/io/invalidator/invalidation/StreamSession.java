@@ -65,6 +65,12 @@ final class StreamSession implements InvalidationListener {
     }
 
     @Override
+    public String toString() {
+        return "stream " + channels + (started ? " started" : " starting") + (emitter.isCancelled() ? " cancelled" : "")
+                + (connectionClosed.getAsBoolean() ? " connection closed" : "");
+    }
+
+    @Override
     public synchronized void onMessage(InvalidationMessage message) {
         if (started) {
             deliver(message);
@@ -86,12 +92,14 @@ final class StreamSession implements InvalidationListener {
 
     /**
      * Keep-alive comment; not before the first frame, whose arrival tells the client the stream is live. Also ends a
-     * stream whose client left before its first frame: Quarkus REST only notices a close that happens after it has
-     * subscribed to the stream, and skips writes to a closed response without failing them.
+     * stream whose client is gone but whose stream was never told: Quarkus REST only notices a close that happens
+     * after it has subscribed, skips writes to a closed response without failing them, and a write cut mid-way may
+     * never complete — so the stream's resources are released here directly, not through the stream's termination.
      */
-    void heartbeat(OutboundSseEvent beat) {
+    void heartbeat(OutboundSseEvent beat, Runnable release) {
         if (connectionClosed.getAsBoolean()) {
             emitter.complete();
+            release.run();
         } else if (started) {
             send(beat);
         }
