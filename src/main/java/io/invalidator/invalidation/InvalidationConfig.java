@@ -19,8 +19,11 @@ public interface InvalidationConfig {
     @WithDefault("2s")
     Duration retry();
 
-    /** Frames buffered per stream for a slow client; when it overflows the stream is closed (the client reconnects). */
-    @WithDefault("512")
+    /**
+     * Frames buffered per stream for a slow client; when it overflows the connection is closed (the client reconnects
+     * and resumes). Also bounds the events held while a stream starts, so keep it above {@link #maxReplay()}.
+     */
+    @WithDefault("1024")
     int streamBuffer();
 
     /** How long a new stream waits for its Redis subscriptions before giving up with 503. */
@@ -36,7 +39,7 @@ public interface InvalidationConfig {
     long historySize();
 
     /** Most events replayed to a client resuming with Last-Event-ID; a longer gap gets {@code resync} instead. */
-    @WithDefault("1000")
+    @WithDefault("500")
     int maxReplay();
 
     /** Most concurrent streams on this instance; beyond it new streams get 503 with Retry-After. */

@@ -14,6 +14,7 @@ public class InvalidationMetrics {
     final Counter received;
     final Counter delivered;
     final Counter resyncs;
+    final Counter slowClientsClosed;
 
     InvalidationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -22,6 +23,7 @@ public class InvalidationMetrics {
         this.received = registry.counter("invalidation.events.received");
         this.delivered = registry.counter("invalidation.events.delivered");
         this.resyncs = registry.counter("invalidation.resyncs.sent");
+        this.slowClientsClosed = registry.counter("invalidation.streams.overflowed");
     }
 
     void dropped(String reason) {

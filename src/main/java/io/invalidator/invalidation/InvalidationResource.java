@@ -1,6 +1,8 @@
 package io.invalidator.invalidation;
 
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.validation.constraints.Positive;
 import jakarta.ws.rs.GET;
@@ -35,11 +37,16 @@ public class InvalidationResource {
     @ResponseHeader(name = "X-Accel-Buffering", value = "no")
     @Operation(summary = "Stream of invalidation events: global, plus the given todo's and user's channels")
     public Multi<OutboundSseEvent> stream(@RestQuery @Positive Long todoId, @RestQuery @Positive Long userId,
-            @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse, HttpServerResponse response) {
+            @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse, HttpServerRequest request,
+            HttpServerResponse response) {
+        if (request.method() == HttpMethod.HEAD) {
+            // Headers only: a stream here would live as long as the client keeps the connection, sending nothing.
+            return Multi.createFrom().item(sse.newEventBuilder().comment("head").build());
+        }
         if (!subscriber.isConnected() || !streams.acceptsStreams()) {
             // Better a fast 503 (the client retries, maybe elsewhere) than a stream that would silently miss events.
             throw new ServiceUnavailableException(2L, new Throwable("the instance cannot deliver events right now"));
         }
-        return streams.open(channels.forStream(todoId, userId), lastEventId, sse, response::closed);
+        return streams.open(channels.forStream(todoId, userId), lastEventId, sse, response);
     }
 }

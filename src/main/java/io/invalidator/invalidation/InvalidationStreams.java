@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,13 +17,11 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * The open SSE streams of this instance: opens them on the subscriber, sends heartbeats, completes them on shutdown.
@@ -36,8 +35,7 @@ public class InvalidationStreams {
     private final InvalidationConfig config;
     private final InvalidationMetrics metrics;
     private final Vertx vertx;
-    /** Open streams, each with what releases it (idempotent). */
-    private final Map<StreamSession, Runnable> sessions = new ConcurrentHashMap<>();
+    private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
     private volatile Sse sse;
 
@@ -52,7 +50,7 @@ public class InvalidationStreams {
     }
 
     void start(@Observes StartupEvent startup) {
-        metrics.registry().gaugeMapSize("invalidation.streams.open", List.of(), sessions);
+        metrics.registry().gaugeCollectionSize("invalidation.streams.open", List.of(), sessions);
         vertx.setPeriodic(config.heartbeat().toMillis(), id -> heartbeat());
     }
 
@@ -63,24 +61,24 @@ public class InvalidationStreams {
      * history, or {@code resync} when the history cannot cover the gap.
      */
     public Multi<OutboundSseEvent> open(Set<String> channels, String lastEventId, Sse sse,
-            BooleanSupplier connectionClosed) {
+            HttpServerResponse connection) {
         this.sse = sse;
+        StreamSession session = new StreamSession(channels, sse, this, connection, config.streamBuffer());
         return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
-            StreamSession session = new StreamSession(channels, emitter, sse, this, config.streamBuffer(),
-                    connectionClosed);
             AtomicReference<Cancellable> starting = new AtomicReference<>();
-            Runnable cleanup = () -> {
+            Runnable release = () -> {
                 Cancellable start = starting.get();
                 if (start != null) {
                     start.cancel(); // a client that leaves before its stream is live
                 }
-                if (sessions.remove(session) != null) {
+                if (sessions.remove(session)) {
                     subscriber.release(channels, session);
                 }
             };
+            session.attach(emitter, release);
             // Mutiny drops a termination callback registered after a cancellation: register first, re-check last.
-            emitter.onTermination(cleanup);
-            sessions.put(session, cleanup);
+            emitter.onTermination(release);
+            sessions.add(session);
             starting.set(subscriber.acquire(channels, session)
                     .ifNoItem().after(config.subscribeTimeout()).fail()
                     .chain(live -> EventHistory.isResumable(lastEventId)
@@ -94,9 +92,10 @@ public class InvalidationStreams {
                                 emitter.fail(failure);
                             }));
             if (emitter.isCancelled()) {
-                cleanup.run();
+                release.run();
             }
-        }, config.streamBuffer());
+            // the session enforces the bound itself (see StreamSession); this buffer only has to be larger
+        }, config.streamBuffer() + 16).onItem().invoke(frame -> session.consumed());
     }
 
     /** False when this instance should not take new streams: shutting down, or at its configured maximum. */
@@ -110,7 +109,7 @@ public class InvalidationStreams {
 
     /** The open streams' states, for diagnosing leaks. */
     List<String> describeStreams() {
-        return sessions.keySet().stream().map(StreamSession::toString).toList();
+        return sessions.stream().map(StreamSession::toString).toList();
     }
 
     public int openStreams() {
@@ -119,7 +118,7 @@ public class InvalidationStreams {
 
     /** Every local stream may have missed something (for example an event that could not be published). */
     public void resyncAll() {
-        sessions.keySet().forEach(StreamSession::onResync);
+        sessions.forEach(StreamSession::onResync);
     }
 
     /**
@@ -147,7 +146,7 @@ public class InvalidationStreams {
         }
         long base = config.retry().toMillis();
         int count = sessions.size();
-        for (StreamSession session : sessions.keySet()) {
+        for (StreamSession session : sessions) {
             long spread = base + ThreadLocalRandom.current().nextLong(Math.max(1, base * 2));
             session.complete(current.newEventBuilder().comment("shutting down").reconnectDelay(spread).build());
         }
@@ -159,6 +158,10 @@ public class InvalidationStreams {
     OutboundSseEvent resyncFrame(Sse sse) {
         metrics.resyncs.increment();
         return codec.local(new Resync()).frame(sse, false);
+    }
+
+    void overflowed() {
+        metrics.slowClientsClosed.increment();
     }
 
     void delivered() {
@@ -183,6 +186,6 @@ public class InvalidationStreams {
             return;
         }
         OutboundSseEvent beat = current.newEventBuilder().comment("heartbeat").build();
-        sessions.forEach((session, release) -> session.heartbeat(beat, release));
+        sessions.forEach(session -> session.heartbeat(beat));
     }
 }

@@ -1,20 +1,26 @@
 package io.invalidator.invalidation;
 
-import io.smallrye.mutiny.subscription.BackPressureFailure;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One open SSE stream: its channels, its emitter, and the ids it has just seen (for exactly-once delivery).
+ * One open SSE stream: its channels, its emitter, its connection, and the ids it has just seen (for exactly-once
+ * delivery).
  * <p>
  * Events that arrive before the stream has started (its subscriptions are being confirmed, or its history is being
  * replayed) are held, so the first frame is always first and a replay never overtakes or repeats live events.
+ * <p>
+ * Frames not yet written to the connection are counted: a client that stops reading overflows its bound and its
+ * connection is closed (it will reconnect and resume or resync). Failing the emitter would not do: Mutiny signals the
+ * failure only after the buffered frames were consumed, which a stalled client never does.
  */
 final class StreamSession implements InvalidationListener {
 
@@ -22,25 +28,39 @@ final class StreamSession implements InvalidationListener {
     private static final int RECENT_IDS = 8;
 
     final Set<String> channels;
-    private final MultiEmitter<? super OutboundSseEvent> emitter;
     private final Sse sse;
     private final InvalidationStreams streams;
-    private final int maxHeld;
-    private final BooleanSupplier connectionClosed;
+    private final HttpServerResponse connection;
+    private final int maxBuffered;
+    private final AtomicInteger buffered = new AtomicInteger();
     private final String[] recentIds = new String[RECENT_IDS];
     private int nextRecent;
+    private volatile MultiEmitter<? super OutboundSseEvent> emitter;
+    private volatile Runnable release = () -> {
+    };
     private volatile boolean started;
+    private volatile boolean closed;
     private boolean resyncWhileStarting;
     private List<InvalidationMessage> held = new ArrayList<>();
 
-    StreamSession(Set<String> channels, MultiEmitter<? super OutboundSseEvent> emitter, Sse sse,
-            InvalidationStreams streams, int maxHeld, BooleanSupplier connectionClosed) {
+    StreamSession(Set<String> channels, Sse sse, InvalidationStreams streams, HttpServerResponse connection,
+            int maxBuffered) {
         this.channels = channels;
-        this.emitter = emitter;
         this.sse = sse;
         this.streams = streams;
-        this.maxHeld = maxHeld;
-        this.connectionClosed = connectionClosed;
+        this.connection = connection;
+        this.maxBuffered = maxBuffered;
+    }
+
+    /** Binds the stream's emitter and what releases its resources (idempotent). */
+    void attach(MultiEmitter<? super OutboundSseEvent> emitter, Runnable release) {
+        this.emitter = emitter;
+        this.release = release;
+    }
+
+    /** A frame left the buffer for the connection. */
+    void consumed() {
+        buffered.decrementAndGet();
     }
 
     /** Sends the first frame and the replayed history, then whatever arrived meanwhile (minus repeats). */
@@ -65,19 +85,13 @@ final class StreamSession implements InvalidationListener {
     }
 
     @Override
-    public String toString() {
-        return "stream " + channels + (started ? " started" : " starting") + (emitter.isCancelled() ? " cancelled" : "")
-                + (connectionClosed.getAsBoolean() ? " connection closed" : "");
-    }
-
-    @Override
     public synchronized void onMessage(InvalidationMessage message) {
         if (started) {
             deliver(message);
-        } else if (held.size() < maxHeld) {
+        } else if (held.size() < maxBuffered) {
             held.add(message);
         } else {
-            emitter.fail(new BackPressureFailure("stream fell behind while starting"));
+            overflow();
         }
     }
 
@@ -93,27 +107,50 @@ final class StreamSession implements InvalidationListener {
     /**
      * Keep-alive comment; not before the first frame, whose arrival tells the client the stream is live. Also ends a
      * stream whose client is gone but whose stream was never told: Quarkus REST only notices a close that happens
-     * after it has subscribed, skips writes to a closed response without failing them, and a write cut mid-way may
-     * never complete — so the stream's resources are released here directly, not through the stream's termination.
+     * after it has subscribed, and skips writes to a closed response without failing them.
      */
-    void heartbeat(OutboundSseEvent beat, Runnable release) {
-        if (connectionClosed.getAsBoolean()) {
-            emitter.complete();
-            release.run();
+    void heartbeat(OutboundSseEvent beat) {
+        if (connection.closed()) {
+            end();
         } else if (started) {
             send(beat);
         }
     }
 
-    private void send(OutboundSseEvent frame) {
-        if (!emitter.isCancelled()) {
-            emitter.emit(frame);
-        }
-    }
-
+    /** Ends the stream with a last frame (shutdown). */
     void complete(OutboundSseEvent last) {
         send(last);
         emitter.complete();
+    }
+
+    @Override
+    public String toString() {
+        return "stream " + channels + (started ? " started" : " starting") + (closed ? " closed" : "")
+                + (connection.closed() ? ", connection closed" : "") + ", " + buffered.get() + " buffered";
+    }
+
+    private void send(OutboundSseEvent frame) {
+        if (closed || emitter.isCancelled()) {
+            return;
+        }
+        if (buffered.incrementAndGet() > maxBuffered) {
+            overflow();
+            return;
+        }
+        emitter.emit(frame);
+    }
+
+    private void overflow() {
+        Log.debugf("closing a stream that fell %d frames behind", maxBuffered);
+        streams.overflowed();
+        connection.close();
+        end();
+    }
+
+    private void end() {
+        closed = true;
+        emitter.complete();
+        release.run();
     }
 
     private void deliver(InvalidationMessage message) {
