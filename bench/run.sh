@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Fan-out benchmark, end to end (issue #6): builds the service and the tRPC peer, measures the Redis floor, runs
+# FanoutBench for every C (this service, then the peer, each as two fresh instances sharing PostgreSQL and Redis),
+# records a JFR of instance 1 of this service at the largest C, and writes results, table and plot to docs/benchmarks/.
+#
+#   bench/run.sh                                   # the full series: C = 1000 5000 10000, M = 30
+#   CLIENTS="100 500" MUTATIONS=10 bench/run.sh    # a quick smoke run
+#
+# Knobs (environment): CLIENTS, MUTATIONS, STACKS ("invalidator trpc"), HEAP (service JVM options, the shipped
+# setting by default), OUT (docs/benchmarks), PEER_SRC/PEER_DIR (the peer's sources / a scratch copy to build in),
+# SKIP_BUILD=1 (reuse target/quarkus-app), JFR=0 (no recording), SOURCES (loopback source addresses for the clients).
+# Needs: PostgreSQL on 127.0.0.1:5432 (trust, database `test`), Redis on 127.0.0.1:6379, psql, node + npm, JDK 21+.
+# Uses its own namespaces only: schema invalidator_bench + channels bench_invalidate:*, schema peer_trpc_bench +
+# channels benchpeer_invalidate:*. Every wait in the tool is bounded; each run has a hard time limit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+CLIENTS="${CLIENTS:-1000 5000 10000}"
+MUTATIONS="${MUTATIONS:-30}"
+STACKS="${STACKS:-invalidator trpc}"
+HEAP="${HEAP:--Xms64m -Xmx512m}"
+OUT="${OUT:-docs/benchmarks}"
+PEER_SRC="${PEER_SRC:-/work/shared/peers/trpc-redis}"
+PEER_DIR="${PEER_DIR:-/tmp/peer-trpc}"
+SOURCES="${SOURCES:-1}"
+JFR="${JFR:-1}"
+
+# Each stream is a socket on both sides: lift the open-file limit (as far as the hard limit allows).
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+echo "open-file limit: $(ulimit -n)"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "building the service"
+  ./mvnw -B -q package -DskipTests
+fi
+if [[ " $STACKS " == *" trpc "* && ! -f "$PEER_DIR/dist/server.js" ]]; then
+  echo "building the peer in $PEER_DIR"
+  rm -rf "$PEER_DIR"
+  cp -r "$PEER_SRC" "$PEER_DIR"
+  chmod -R u+w "$PEER_DIR"
+  (cd "$PEER_DIR" && npm ci --no-audit --no-fund && npm run build)
+fi
+
+RUN="target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$RUN" "$OUT"
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "kernel: $(uname -sr)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) x $(nproc)"
+  echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+  echo "java: $("$JAVA" -version 2>&1 | head -1)"
+  echo "node: $(node --version)"
+  echo "redis: $(redis-cli INFO server | grep -m1 redis_version | tr -d '\r')"
+  echo "postgresql: $(psql -h 127.0.0.1 -U postgres -d test -Atc 'SHOW server_version')"
+  echo "service heap options: $HEAP"
+  echo "clients: $CLIENTS; mutations: $MUTATIONS; stacks: $STACKS"
+  echo "load before: $(cat /proc/loadavg)"
+} | tee "$RUN/environment.txt"
+
+BENCH=("$JAVA" -Xms256m -Xmx1g -XX:+UseSerialGC bench/FanoutBench.java)
+"${BENCH[@]}" --mode floor --out "$RUN" --samples 2000 --max-seconds 120
+
+LARGEST=$(tr ' ' '\n' <<<"$CLIENTS" | sort -n | tail -1)
+for c in $CLIENTS; do
+  for s in $STACKS; do
+    extra=()
+    if [[ "$s" == invalidator && "$c" == "$LARGEST" && "$JFR" == 1 ]]; then
+      extra=(--jfr "$PWD/$RUN/invalidator-c$c.jfr")
+    fi
+    echo "=== $s, C=$c, M=$MUTATIONS, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    "${BENCH[@]}" --stack "$s" --clients "$c" --mutations "$MUTATIONS" --out "$RUN" --heap "$HEAP" \
+      --peer-dir "$PEER_DIR" --sources "$SOURCES" --max-seconds 900 "${extra[@]}" \
+      || echo "!!! run $s C=$c failed (exit $?), see $RUN/logs"
+  done
+done
+"${BENCH[@]}" --mode floor --out "$RUN" --samples 2000 --max-seconds 120
+echo "load after: $(cat /proc/loadavg)" | tee -a "$RUN/environment.txt"
+
+# Profile summary of the recording (JDK 25 `jfr view`).
+for f in "$RUN"/*.jfr; do
+  [[ -f "$f" ]] || continue
+  {
+    for v in hot-methods allocation-by-class allocation-by-site gc-pauses; do
+      echo "## jfr view $v"
+      "$JAVA_HOME/bin/jfr" view --width 160 "$v" "$f" || true
+      echo
+    done
+  } >"${f%.jfr}-profile.txt" 2>&1
+done
+
+cp "$RUN"/results.csv "$RUN"/floor.csv "$RUN"/environment.txt "$OUT"/
+cp "$RUN"/*-profile.txt "$OUT"/ 2>/dev/null || true
+"$JAVA" bench/Report.java "$OUT" >/dev/null
+echo "results: $OUT/results.md, $OUT/fanout-latency.png (raw: $RUN)"
