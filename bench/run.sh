@@ -78,11 +78,14 @@ done
 "${BENCH[@]}" --mode floor --out "$RUN" --samples 2000 --max-seconds 120
 echo "load after: $(cat /proc/loadavg)" | tee -a "$RUN/environment.txt"
 
-# Profile summary of the recording (JDK 25 `jfr view`).
+# Profile summary of the recording (bench/JfrSummary.java, JDK 25 `jfr view`).
 for f in "$RUN"/*.jfr; do
   [[ -f "$f" ]] || continue
   {
-    for v in hot-methods allocation-by-class allocation-by-site gc-pauses; do
+    echo "## bench/JfrSummary.java (inclusive shares of execution samples)"
+    "$JAVA" bench/JfrSummary.java "$f" || true
+    echo
+    for v in hot-methods allocation-by-class gc-pauses; do
       echo "## jfr view $v"
       "$JAVA_HOME/bin/jfr" view --width 160 "$v" "$f" || true
       echo
