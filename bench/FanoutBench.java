@@ -204,6 +204,55 @@ public class FanoutBench {
         }
     }
 
+    /** The optional second peer: Spring WebFlux + Spring Data Redis + R2DBC, run with the service's heap options. */
+    static final class Spring implements Stack {
+        final Args args;
+
+        Spring(Args args) {
+            this.args = args;
+        }
+
+        public String name() {
+            return "spring-redis";
+        }
+
+        public ProcessBuilder command(int instance, int port, Path log) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(List.of(args.string("heap", "-Xms64m -Xmx512m").trim().split("\\s+")));
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("-jar");
+            cmd.add(args.string("spring-jar", "/tmp/peer-spring/target/spring-redis-peer.jar"));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("PORT", String.valueOf(port));
+            pb.environment().put("HOST", "127.0.0.1");
+            pb.environment().put("APP_ENV", args.string("spring-env", "benchspring"));
+            pb.environment().put("DB_SCHEMA", args.string("spring-schema", "peer_spring_bench"));
+            pb.environment().put("SEED_ROWS", String.valueOf(args.integer("todos", 6000)));
+            pb.environment().put("LOG_LEVEL", "warn");
+            return pb;
+        }
+
+        public String readyPath() {
+            return "/healthz";
+        }
+
+        public String streamPath() {
+            return "/api/invalidations";
+        }
+
+        public byte[] mutation(int port, long todoId) {
+            return ("POST /api/todos/" + todoId + "/complete HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        public String prepareSql(int n) {
+            // This peer publishes on every complete, even for a completed todo; it seeded SEED_ROWS rows.
+            return "SELECT id FROM " + args.string("spring-schema", "peer_spring_bench") + ".todos ORDER BY id LIMIT "
+                    + n + ";";
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Statistics
 
@@ -681,7 +730,8 @@ public class FanoutBench {
             this.stack = switch (args.string("stack", "invalidator")) {
                 case "invalidator" -> new Invalidator(args);
                 case "trpc", "trpc-redis" -> new Trpc(args);
-                default -> throw new IllegalArgumentException("--stack invalidator|trpc");
+                case "spring", "spring-redis" -> new Spring(args);
+                default -> throw new IllegalArgumentException("--stack invalidator|trpc|spring");
             };
             this.clients = args.integer("clients", 200);
             this.mutations = args.integer("mutations", 30);

@@ -6,12 +6,14 @@
 #   bench/run.sh                                   # the full series: C = 1000 5000 10000, M = 30
 #   CLIENTS="100 500" MUTATIONS=10 bench/run.sh    # a quick smoke run
 #
-# Knobs (environment): CLIENTS, MUTATIONS, STACKS ("invalidator trpc"), HEAP (service JVM options, the shipped
-# setting by default), OUT (docs/benchmarks), PEER_SRC/PEER_DIR (the peer's sources / a scratch copy to build in),
-# SKIP_BUILD=1 (reuse target/quarkus-app), JFR=0 (no recording), SOURCES (loopback source addresses for the clients).
+# Knobs (environment): CLIENTS, MUTATIONS, STACKS ("invalidator trpc"; add "spring" for the Spring WebFlux peer),
+# HEAP (JVM options of the service's instances, the shipped setting by default; the Spring peer gets the same),
+# OUT (docs/benchmarks), PEER_SRC/PEER_DIR and SPRING_SRC/SPRING_DIR (a peer's sources / the scratch copy it is
+# built in), SKIP_BUILD=1 (reuse target/quarkus-app), JFR=0 (no recording), SOURCES (loopback source addresses for
+# the clients, 127.0.0.2.., if ephemeral ports run short), APPEND=1 (add this pass's rows to $OUT/results.csv).
 # Needs: PostgreSQL on 127.0.0.1:5432 (trust, database `test`), Redis on 127.0.0.1:6379, psql, node + npm, JDK 21+.
 # Uses its own namespaces only: schema invalidator_bench + channels bench_invalidate:*, schema peer_trpc_bench +
-# channels benchpeer_invalidate:*. Every wait in the tool is bounded; each run has a hard time limit.
+# channels benchpeer_invalidate:*, schema peer_spring_bench + channels benchspring_invalidate:*. Every wait in the tool is bounded; each run has a hard time limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,8 @@ HEAP="${HEAP:--Xms64m -Xmx512m}"
 OUT="${OUT:-docs/benchmarks}"
 PEER_SRC="${PEER_SRC:-/work/shared/peers/trpc-redis}"
 PEER_DIR="${PEER_DIR:-/tmp/peer-trpc}"
+SPRING_SRC="${SPRING_SRC:-/work/shared/peers/spring-redis}"
+SPRING_DIR="${SPRING_DIR:-/tmp/peer-spring}"
 SOURCES="${SOURCES:-1}"
 JFR="${JFR:-1}"
 
@@ -41,6 +45,14 @@ if [[ " $STACKS " == *" trpc "* && ! -f "$PEER_DIR/dist/server.js" ]]; then
   cp -r "$PEER_SRC" "$PEER_DIR"
   chmod -R u+w "$PEER_DIR"
   (cd "$PEER_DIR" && npm ci --no-audit --no-fund && npm run build)
+fi
+
+if [[ " $STACKS " == *" spring "* && ! -f "$SPRING_DIR/target/spring-redis-peer.jar" ]]; then
+  echo "building the Spring peer in $SPRING_DIR"
+  rm -rf "$SPRING_DIR"
+  cp -r "$SPRING_SRC" "$SPRING_DIR"
+  chmod -R u+w "$SPRING_DIR"
+  (cd "$SPRING_DIR" && mvn -B -q package -DskipTests)
 fi
 
 RUN="target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -71,7 +83,7 @@ for c in $CLIENTS; do
     fi
     echo "=== $s, C=$c, M=$MUTATIONS, load $(cut -d' ' -f1-3 /proc/loadavg)"
     "${BENCH[@]}" --stack "$s" --clients "$c" --mutations "$MUTATIONS" --out "$RUN" --heap "$HEAP" \
-      --peer-dir "$PEER_DIR" --sources "$SOURCES" --max-seconds 900 "${extra[@]}" \
+      --peer-dir "$PEER_DIR" --spring-jar "$SPRING_DIR/target/spring-redis-peer.jar" --sources "$SOURCES" --max-seconds 900 "${extra[@]}" \
       || echo "!!! run $s C=$c failed (exit $?), see $RUN/logs"
   done
 done
@@ -93,7 +105,14 @@ for f in "$RUN"/*.jfr; do
   } >"${f%.jfr}-profile.txt" 2>&1
 done
 
-cp "$RUN"/results.csv "$RUN"/floor.csv "$RUN"/environment.txt "$OUT"/
+if [[ "${APPEND:-0}" == 1 && -f "$OUT/results.csv" ]]; then
+  # A later pass (say, another stack) adds its rows; Report.java takes the last row per stack and C.
+  tail -n +2 "$RUN/results.csv" >>"$OUT/results.csv"
+  tail -n +2 "$RUN/floor.csv" >>"$OUT/floor.csv"
+  { echo; echo "## appended pass"; cat "$RUN/environment.txt"; } >>"$OUT/environment.txt"
+else
+  cp "$RUN"/results.csv "$RUN"/floor.csv "$RUN"/environment.txt "$OUT"/
+fi
 cp "$RUN"/*-profile.txt "$OUT"/ 2>/dev/null || true
 "$JAVA" bench/Report.java "$OUT" >/dev/null
 echo "results: $OUT/results.md, $OUT/fanout-latency.png (raw: $RUN)"
