@@ -99,6 +99,11 @@ public class FanoutBench {
 
         byte[] mutation(int port, long todoId);
 
+        /** Prometheus metrics of an instance, or null. */
+        default String metricsPath() {
+            return null;
+        }
+
         /** SQL run with psql once both instances are ready; prints the ids of at least {@code n} mutable todos. */
         String prepareSql(int n);
     }
@@ -134,6 +139,10 @@ public class FanoutBench {
 
         public String readyPath() {
             return "/q/health/ready";
+        }
+
+        public String metricsPath() {
+            return "/q/metrics";
         }
 
         public String streamPath() {
@@ -340,6 +349,7 @@ public class FanoutBench {
         int lineLen;
         boolean opened;
         boolean closed;
+        boolean sawFirst;
         volatile int events;
         final BitSet received = new BitSet();
 
@@ -534,6 +544,7 @@ public class FanoutBench {
 
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TODO_ID = "\"todoId\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESYNC = "\"type\":\"resync\"".getBytes(StandardCharsets.US_ASCII);
 
     private void line(Conn c, long now) {
         if (!startsWith(c.line, c.lineLen, DATA)) {
@@ -546,6 +557,10 @@ public class FanoutBench {
         }
         int at = indexOf(c.line, c.lineLen, TODO_ID);
         if (at < 0) {
+            if (c.sawFirst && indexOf(c.line, c.lineLen, RESYNC) >= 0) {
+                resyncs.incrementAndGet(); // the service says "you may have missed something"
+            }
+            c.sawFirst = true;
             return;
         }
         long todoId = 0;
@@ -695,6 +710,7 @@ public class FanoutBench {
     final AtomicInteger badStatus = new AtomicInteger();
     final AtomicInteger firstLoss = new AtomicInteger();
     final AtomicLong strayEvents = new AtomicLong();
+    final AtomicLong resyncs = new AtomicLong();
     final AtomicInteger mutationErrors = new AtomicInteger();
     final Semaphore connectPermits = new Semaphore(256);
     volatile boolean shuttingDownClients;
@@ -1000,6 +1016,13 @@ public class FanoutBench {
 
             sustained();
 
+            row.put("resyncs", String.valueOf(resyncs.get()));
+            if (stack.metricsPath() != null) {
+                String metrics = body(ports[0], stack.metricsPath());
+                row.put("publish_failures", metrics.lines()
+                        .filter(l -> l.startsWith("invalidation_events_publish_failures_total"))
+                        .map(l -> l.substring(l.lastIndexOf(' ') + 1).replaceAll("\\.0$", "")).findFirst().orElse(""));
+            }
             shuttingDownClients = true;
             row.put("streams_closed_early", String.valueOf(closedStreams.get()));
             row.put("mutation_errors", String.valueOf(mutationErrors.get()));
@@ -1116,7 +1139,8 @@ public class FanoutBench {
             "rss_end2_mib", "cpu1_s", "cpu2_s", "mut_base_p50_ms", "mut_base_p99_ms", "mut_c_p50_ms", "mut_c_p99_ms",
             "sustain_rate", "sustain_mut_p50_ms", "sustain_mut_p99_ms", "sustain_expected", "sustain_received",
             "sustain_duplicated", "sustain_fanout_p50_ms", "sustain_fanout_p99_ms", "sustain_deliveries_per_s",
-            "open_s", "probes", "fanout_s", "streams_closed_early", "mutation_errors", "stray_events", "load1_start",
+            "open_s", "probes", "fanout_s", "streams_closed_early", "resyncs", "publish_failures", "mutation_errors",
+            "stray_events", "load1_start",
             "load1_end", "duration_s", "started");
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1165,6 +1189,17 @@ public class FanoutBench {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    static String body(int port, String path) {
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(java.time.Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            return "";
         }
     }
 
