@@ -994,9 +994,14 @@ public class FanoutBench {
                 Phase fan = new Phase("fanout");
                 Histo mutWith = new Histo();
                 long fanStart = System.nanoTime();
+                long cpuBefore = cpuTicks(pid(0)) + cpuTicks(pid(1));
                 for (int m = 0; m < mutations; m++) {
                     fanout(http, fan, mutWith);
                 }
+                long fanCpu = cpuTicks(pid(0)) + cpuTicks(pid(1)) - cpuBefore;
+                row.put("fanout_cpu_s", seconds(fanCpu));
+                row.put("cpu_us_per_delivery", String.format(Locale.ROOT, "%.1f",
+                        fanCpu * 10_000.0 / Math.max(1, fan.received.get())));
                 row.put("fanout_s", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - fanStart) / 1e9));
                 long expected = (long) clients * mutations;
                 row.put("p50_ms", fan.latency.ms(0.5));
@@ -1136,7 +1141,7 @@ public class FanoutBench {
     static final List<String> COLUMNS = List.of("stack", "clients", "mutations", "streams_open", "streams_failed",
             "p50_ms", "p90_ms", "p99_ms", "max_ms", "expected", "received", "lost", "duplicated",
             "rss_idle1_mib", "rss_idle2_mib", "rss_c1_mib", "rss_c2_mib", "kib_per_stream", "rss_end1_mib",
-            "rss_end2_mib", "cpu1_s", "cpu2_s", "mut_base_p50_ms", "mut_base_p99_ms", "mut_c_p50_ms", "mut_c_p99_ms",
+            "rss_end2_mib", "cpu1_s", "cpu2_s", "fanout_cpu_s", "cpu_us_per_delivery", "mut_base_p50_ms", "mut_base_p99_ms", "mut_c_p50_ms", "mut_c_p99_ms",
             "sustain_rate", "sustain_mut_p50_ms", "sustain_mut_p99_ms", "sustain_expected", "sustain_received",
             "sustain_duplicated", "sustain_fanout_p50_ms", "sustain_fanout_p99_ms", "sustain_deliveries_per_s",
             "open_s", "probes", "fanout_s", "streams_closed_early", "resyncs", "publish_failures", "mutation_errors",
