@@ -994,11 +994,13 @@ public class FanoutBench {
                 Phase fan = new Phase("fanout");
                 Histo mutWith = new Histo();
                 long fanStart = System.nanoTime();
+                row.put("fanout_from_ms", String.valueOf(System.currentTimeMillis()));
                 long cpuBefore = cpuTicks(pid(0)) + cpuTicks(pid(1));
                 for (int m = 0; m < mutations; m++) {
                     fanout(http, fan, mutWith);
                 }
                 long fanCpu = cpuTicks(pid(0)) + cpuTicks(pid(1)) - cpuBefore;
+                row.put("fanout_to_ms", String.valueOf(System.currentTimeMillis()));
                 row.put("fanout_cpu_s", seconds(fanCpu));
                 row.put("cpu_us_per_delivery", String.format(Locale.ROOT, "%.1f",
                         fanCpu * 10_000.0 / Math.max(1, fan.received.get())));
@@ -1071,6 +1073,7 @@ public class FanoutBench {
             Histo mutLatency = new Histo();
             AtomicInteger budget = new AtomicInteger(max);
             long start = System.nanoTime();
+            row.put("sustain_from_ms", String.valueOf(System.currentTimeMillis()));
             long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -1106,6 +1109,7 @@ public class FanoutBench {
                 }
                 sleep(20);
             }
+            row.put("sustain_to_ms", String.valueOf(System.currentTimeMillis()));
             long lastDelivery = phase.lastDelivery.get();
             row.put("sustain_rate", String.format(Locale.ROOT, "%.0f", done / elapsed));
             row.put("sustain_mut_p50_ms", mutLatency.ms(0.5));
@@ -1146,7 +1150,7 @@ public class FanoutBench {
             "sustain_rate", "sustain_mut_p50_ms", "sustain_mut_p99_ms", "sustain_expected", "sustain_received",
             "sustain_duplicated", "sustain_fanout_p50_ms", "sustain_fanout_p99_ms", "sustain_deliveries_per_s",
             "open_s", "probes", "fanout_s", "streams_closed_early", "resyncs", "publish_failures", "mutation_errors",
-            "stray_events", "load1_start",
+            "stray_events", "fanout_from_ms", "fanout_to_ms", "sustain_from_ms", "sustain_to_ms", "load1_start",
             "load1_end", "duration_s", "started");
 
     // ------------------------------------------------------------------------------------------------------------

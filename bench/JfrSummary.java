@@ -15,12 +15,14 @@ import java.util.regex.Pattern;
  * Where the CPU went in a recording, as shares of all execution samples: per thread group, inclusive per method
  * (a method counts once per sample that has it anywhere on the stack; {@code jfr view hot-methods} only shows the top
  * frame, which is flat for a framework-heavy path), self per method, and allocation pressure by top frame.
- * {@code java bench/JfrSummary.java rec.jfr [method-regex]}.
+ * {@code java bench/JfrSummary.java rec.jfr [from-epoch-ms to-epoch-ms [method-regex]]}: only events in the window.
  */
 public class JfrSummary {
 
     public static void main(String[] args) throws Exception {
-        Pattern filter = Pattern.compile(args.length > 1 ? args[1]
+        long from = args.length > 2 ? Long.parseLong(args[1]) : Long.MIN_VALUE;
+        long to = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
+        Pattern filter = Pattern.compile(args.length > 3 ? args[3]
                 : "io\\.invalidator|SseUtil|Serialisers|PublisherResponseHandler|Http1xServerResponse\\.write"
                 + "|MultiEmitter\\.emit|writeAndFlush|RESPParser\\.handle$|TodoResource|TodoService|ArcContainer"
                 + "|TransactionImple|Hibernate.*flush|Socket.*write|EpollEventLoop\\.run|NioEventLoop\\.run");
@@ -33,6 +35,10 @@ public class JfrSummary {
         try (RecordingFile file = new RecordingFile(Path.of(args[0]))) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
+                long at = e.getStartTime().toEpochMilli();
+                if (at < from || at > to) {
+                    continue;
+                }
                 String type = e.getEventType().getName();
                 RecordedStackTrace st = e.getStackTrace();
                 if (type.equals("jdk.ExecutionSample") && st != null) {
@@ -63,7 +69,8 @@ public class JfrSummary {
             }
         }
         int n = Math.max(1, samples);
-        System.out.println("execution samples: " + samples);
+        System.out.println("execution samples: " + samples + (from == Long.MIN_VALUE ? " (whole recording)"
+                : " between " + java.time.Instant.ofEpochMilli(from) + " and " + java.time.Instant.ofEpochMilli(to)));
         System.out.println("\n-- samples per thread (digits folded)");
         print(threads, n, 12, null);
         System.out.println("\n-- inclusive: share of samples with the method on the stack (filtered: " + filter + ")");

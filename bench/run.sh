@@ -94,8 +94,22 @@ echo "load after: $(cat /proc/loadavg)" | tee -a "$RUN/environment.txt"
 for f in "$RUN"/*.jfr; do
   [[ -f "$f" ]] || continue
   {
-    echo "## bench/JfrSummary.java (inclusive shares of execution samples)"
+    # The row of this recording's run gives the phase windows (epoch ms).
+    c=$(basename "$f" .jfr | sed 's/.*-c//')
+    row=$(awk -F, -v c="$c" 'NR==1 {for (i=1;i<=NF;i++) h[$i]=i; next}
+      $h["stack"]=="invalidator" && $h["clients"]==c {print $h["fanout_from_ms"], $h["fanout_to_ms"],
+      $h["sustain_from_ms"], $h["sustain_to_ms"]}' "$RUN/results.csv" | tail -1)
+    read -r ff ft sf st <<<"${row:-x x x x}"
+    echo "## bench/JfrSummary.java: whole recording (start-up included)"
     "$JAVA" bench/JfrSummary.java "$f" || true
+    if [[ "$ff" =~ ^[0-9]+$ ]]; then
+      echo; echo "## bench/JfrSummary.java: fan-out phase only (one mutation at a time)"
+      "$JAVA" bench/JfrSummary.java "$f" "$ff" "$ft" || true
+    fi
+    if [[ "$sf" =~ ^[0-9]+$ ]]; then
+      echo; echo "## bench/JfrSummary.java: sustained phase only (4 writers, then catching up)"
+      "$JAVA" bench/JfrSummary.java "$f" "$sf" "$st" || true
+    fi
     echo
     for v in hot-methods allocation-by-class gc-pauses; do
       echo "## jfr view $v"
