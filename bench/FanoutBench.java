@@ -770,6 +770,8 @@ public class FanoutBench {
                 measure();
                 row.put("cpu1_s", seconds(cpuTicks(pid(0)) - cpu0[0]));
                 row.put("cpu2_s", seconds(cpuTicks(pid(1)) - cpu0[1]));
+                row.put("cpu1_total_s", seconds(cpuTicks(pid(0))));
+                row.put("cpu2_total_s", seconds(cpuTicks(pid(1))));
                 row.put("rss_end1_mib", mib(rssKiB(pid(0))));
                 row.put("rss_end2_mib", mib(rssKiB(pid(1))));
             } finally {
@@ -1145,7 +1147,7 @@ public class FanoutBench {
     static final List<String> COLUMNS = List.of("stack", "clients", "mutations", "streams_open", "streams_failed",
             "p50_ms", "p90_ms", "p99_ms", "max_ms", "expected", "received", "lost", "duplicated",
             "rss_idle1_mib", "rss_idle2_mib", "rss_c1_mib", "rss_c2_mib", "kib_per_stream", "rss_end1_mib",
-            "rss_end2_mib", "cpu1_s", "cpu2_s", "fanout_cpu_s", "cpu_us_per_delivery", "mut_base_p50_ms",
+            "rss_end2_mib", "cpu1_s", "cpu2_s", "cpu1_total_s", "cpu2_total_s", "fanout_cpu_s", "cpu_us_per_delivery", "mut_base_p50_ms",
             "mut_base_p99_ms", "mut_c_p50_ms", "mut_c_p99_ms",
             "sustain_rate", "sustain_mut_p50_ms", "sustain_mut_p99_ms", "sustain_expected", "sustain_received",
             "sustain_duplicated", "sustain_fanout_p50_ms", "sustain_fanout_p99_ms", "sustain_deliveries_per_s",
