@@ -27,9 +27,11 @@ public class JfrSummary {
                 + "|MultiEmitter\\.emit|writeAndFlush|RESPParser\\.handle$|TodoResource|TodoService|ArcContainer"
                 + "|TransactionImple|Hibernate.*flush|Socket.*write|EpollEventLoop\\.run|NioEventLoop\\.run");
         Map<String, Integer> threads = new HashMap<>();
+        Map<String, Integer> eachThread = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Long> allocation = new HashMap<>();
+        Map<String, double[]> cpu = new HashMap<>(); // thread -> {sum of user+system, count}
         long allocTotal = 0;
         int samples = 0;
         try (RecordingFile file = new RecordingFile(Path.of(args[0]))) {
@@ -46,6 +48,7 @@ public class JfrSummary {
                     String thread = e.getThread("sampledThread") == null ? "?"
                             : e.getThread("sampledThread").getJavaName();
                     threads.merge(thread == null ? "?" : thread.replaceAll("\\d+", "#"), 1, Integer::sum);
+                    eachThread.merge(String.valueOf(thread), 1, Integer::sum);
                     Set<String> seen = new HashSet<>();
                     boolean top = true;
                     for (RecordedFrame f : st.getFrames()) {
@@ -58,6 +61,11 @@ public class JfrSummary {
                             inclusive.merge(m, 1, Integer::sum);
                         }
                     }
+                } else if (type.equals("jdk.ThreadCPULoad") && e.getThread("eventThread") != null) {
+                    double[] acc = cpu.computeIfAbsent(String.valueOf(e.getThread("eventThread").getJavaName()),
+                            k -> new double[2]);
+                    acc[0] += e.getFloat("user") + e.getFloat("system");
+                    acc[1]++;
                 } else if (type.equals("jdk.ObjectAllocationSample") && st != null && !st.getFrames().isEmpty()) {
                     long w = e.getLong("weight");
                     allocTotal += w;
@@ -73,6 +81,12 @@ public class JfrSummary {
                 : " between " + java.time.Instant.ofEpochMilli(from) + " and " + java.time.Instant.ofEpochMilli(to)));
         System.out.println("\n-- samples per thread (digits folded)");
         print(threads, n, 12, null);
+        System.out.println("\n-- samples per thread, top 6");
+        print(eachThread, n, 6, null);
+        System.out.println("\n-- CPU per thread (jdk.ThreadCPULoad, mean user+system, 100% = one core), top 8");
+        cpu.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0] / b.getValue()[1],
+                a.getValue()[0] / a.getValue()[1])).limit(8).forEach(en -> System.out.printf(Locale.ROOT,
+                "%5.1f%%  %s%n", 100 * en.getValue()[0] / en.getValue()[1], en.getKey()));
         System.out.println("\n-- inclusive: share of samples with the method on the stack (filtered: " + filter + ")");
         print(inclusive, n, 60, filter);
         System.out.println("\n-- self: share of samples with the method on top");
