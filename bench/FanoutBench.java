@@ -1113,7 +1113,7 @@ public class FanoutBench {
             }
             row.put("sustain_to_ms", String.valueOf(System.currentTimeMillis()));
             long lastDelivery = phase.lastDelivery.get();
-            row.put("sustain_rate", String.format(Locale.ROOT, "%.0f", done / elapsed));
+            row.put("sustain_rate", String.format(Locale.ROOT, "%.1f", done / elapsed));
             row.put("sustain_mut_p50_ms", mutLatency.ms(0.5));
             row.put("sustain_mut_p99_ms", mutLatency.ms(0.99));
             row.put("sustain_expected", String.valueOf(expected));
