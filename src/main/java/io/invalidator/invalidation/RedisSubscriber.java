@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -107,8 +106,8 @@ public class RedisSubscriber {
             Acquisition acquisition = new Acquisition(names.size(), () -> emitter.complete(null));
             for (String name : names) {
                 ChannelState state = channels.computeIfAbsent(name, n -> new ChannelState());
-                state.add(listener);
-                if (state.size() == 1 && connected) {
+                state.listeners.add(listener);
+                if (state.listeners.size() == 1 && connected) {
                     newChannels.add(name);
                     state.inFlight++;
                 }
@@ -128,7 +127,7 @@ public class RedisSubscriber {
             List<String> emptied = new ArrayList<>();
             for (String name : names) {
                 ChannelState state = channels.get(name);
-                if (state != null && state.remove(listener) && state.isEmpty()) {
+                if (state != null && state.listeners.remove(listener) && state.listeners.isEmpty()) {
                     if (connected) {
                         emptied.add(name);
                         state.inFlight++;
@@ -204,7 +203,7 @@ public class RedisSubscriber {
         conn.close();
         // Pub/Sub is at-most-once: whatever was published until we are back is gone for our listeners.
         resyncPending = true;
-        channels.values().removeIf(ChannelState::isEmpty);
+        channels.values().removeIf(state -> state.listeners.isEmpty());
         channels.values().forEach(state -> state.inFlight = 0);
         scheduleReconnect(failure);
     }
@@ -249,7 +248,7 @@ public class RedisSubscriber {
         if (state.inFlight > 0) {
             return;
         }
-        if (state.isEmpty()) {
+        if (state.listeners.isEmpty()) {
             channels.remove(channel);
             return;
         }
@@ -266,14 +265,14 @@ public class RedisSubscriber {
         }
         resyncPending = false;
         Set<InvalidationListener> all = new LinkedHashSet<>();
-        channels.values().forEach(state -> state.groups.values().forEach(all::addAll));
+        channels.values().forEach(state -> all.addAll(state.listeners));
         all.forEach(InvalidationListener::onResync);
     }
 
     private void dispatch(String channel, String payload) {
         metrics.received.increment();
         ChannelState state = channels.get(channel);
-        if (state == null || state.isEmpty()) {
+        if (state == null || state.listeners.isEmpty()) {
             return;
         }
         InvalidationMessage message;
@@ -290,14 +289,8 @@ public class RedisSubscriber {
             lastPayload = payload;
             lastMessage = message;
         }
-        // One task per event loop, not per listener: each loop writes to its own streams' connections.
-        for (Map.Entry<Context, Set<InvalidationListener>> group : state.groups.entrySet()) {
-            Set<InvalidationListener> listeners = group.getValue();
-            if (group.getKey() == null) {
-                listeners.forEach(listener -> listener.onMessage(message));
-            } else {
-                group.getKey().runOnContext(v -> listeners.forEach(listener -> listener.onMessage(message)));
-            }
+        for (InvalidationListener listener : state.listeners) {
+            listener.onMessage(message);
         }
     }
 
@@ -310,38 +303,10 @@ public class RedisSubscriber {
     }
 
     private static final class ChannelState {
-        /** Listeners by the event loop they are called on; the sets are read on those loops, hence concurrent. */
-        final Map<Context, Set<InvalidationListener>> groups = new HashMap<>();
-        private int size;
+        final Set<InvalidationListener> listeners = new LinkedHashSet<>();
         final List<Acquisition> waiters = new ArrayList<>(1);
         /** SUBSCRIBE/UNSUBSCRIBE commands sent and not yet confirmed; the channel is live when 0 with listeners. */
         int inFlight;
-
-        void add(InvalidationListener listener) {
-            if (groups.computeIfAbsent(listener.context(), c -> ConcurrentHashMap.newKeySet()).add(listener)) {
-                size++;
-            }
-        }
-
-        boolean remove(InvalidationListener listener) {
-            Set<InvalidationListener> group = groups.get(listener.context());
-            if (group == null || !group.remove(listener)) {
-                return false;
-            }
-            size--;
-            if (group.isEmpty()) {
-                groups.remove(listener.context());
-            }
-            return true;
-        }
-
-        int size() {
-            return size;
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
     }
 
     /** A listener waiting for all of its channels to be live. */

@@ -2,9 +2,6 @@ package io.invalidator.invalidation;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.subscription.MultiEmitter;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -34,7 +31,6 @@ final class StreamSession implements InvalidationListener {
     private final Sse sse;
     private final InvalidationStreams streams;
     private final HttpServerResponse connection;
-    private final Context context = eventLoop();
     private final int maxBuffered;
     private final AtomicInteger buffered = new AtomicInteger();
     private final String[] recentIds = new String[RECENT_IDS];
@@ -54,17 +50,6 @@ final class StreamSession implements InvalidationListener {
         this.streams = streams;
         this.connection = connection;
         this.maxBuffered = maxBuffered;
-    }
-
-    @Override
-    public Context context() {
-        return context;
-    }
-
-    /** The request's event loop (not its duplicated per-request context): one group per loop in the subscriber. */
-    private static Context eventLoop() {
-        Context current = Vertx.currentContext();
-        return current instanceof ContextInternal internal ? internal.unwrap() : current;
     }
 
     /** Binds the stream's emitter and what releases its resources (idempotent). */
