@@ -45,7 +45,7 @@ public class InvalidationResource {
         }
         if (!subscriber.isConnected() || !streams.acceptsStreams()) {
             // Better a fast 503 (the client retries, maybe elsewhere) than a stream that would silently miss events.
-            throw new ServiceUnavailableException(2L, new Throwable("the instance cannot deliver events right now"));
+            throw new ServiceUnavailableException("This instance cannot deliver events right now; retry", 2L);
         }
         return streams.open(channels.forStream(todoId, userId), lastEventId, sse, response);
     }

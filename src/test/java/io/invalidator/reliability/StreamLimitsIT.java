@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -46,7 +47,8 @@ class StreamLimitsIT {
                 clients.add(SseClient.open(app.url() + "/api/invalidations").awaitLive());
             }
             given().baseUri(app.url()).get("/api/invalidations").then().statusCode(503)
-                    .header("Retry-After", "2").contentType("application/problem+json");
+                    .header("Retry-After", "2").contentType("application/problem+json")
+                    .body("detail", equalTo("This instance cannot deliver events right now; retry"));
 
             clients.removeFirst().close();
             await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == 4);
