@@ -46,12 +46,13 @@ public final class EventCodec {
     }
 
     public InvalidationMessage message(String id, InvalidationEvent event) {
-        return new InvalidationMessage(id, event, withId(id, encodeBody(event)));
+        return new InvalidationMessage(id, event, withId(id, encodeBody(event)), false);
     }
 
     /** A control event made on this instance: never published, so its id is local and never used for resuming. */
     public InvalidationMessage local(InvalidationEvent event) {
-        return message("local-" + UUID.randomUUID(), event);
+        String id = "local-" + UUID.randomUUID();
+        return new InvalidationMessage(id, event, withId(id, encodeBody(event)), true);
     }
 
     /**

@@ -1,23 +1,24 @@
 package io.invalidator.invalidation;
 
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * An event as it travels: its id, the event, and its canonical JSON. Decoded once per instance and shared by every
- * local stream, which is also why the SSE frame is built once here rather than once per client.
+ * local stream, which is also why its SSE frame is encoded here, once, rather than once per client.
  */
 public final class InvalidationMessage {
 
     private final String id;
     private final InvalidationEvent event;
     private final String json;
-    private volatile OutboundSseEvent frame;
+    private final boolean local;
+    private volatile Buffer frame;
 
-    InvalidationMessage(String id, InvalidationEvent event, String json) {
+    InvalidationMessage(String id, InvalidationEvent event, String json, boolean local) {
         this.id = id;
         this.event = event;
         this.json = json;
+        this.local = local;
     }
 
     public String id() {
@@ -32,16 +33,15 @@ public final class InvalidationMessage {
         return json;
     }
 
-    /** The SSE frame; {@code withId} is false for local control events, which must not move a client's Last-Event-ID. */
-    OutboundSseEvent frame(Sse sse, boolean withId) {
-        OutboundSseEvent f = frame;
+    /**
+     * The SSE frame. A local control event (never published) goes without {@code id:}, so it cannot move a client's
+     * Last-Event-ID to an id no history knows.
+     */
+    Buffer frame() {
+        Buffer f = frame;
         if (f == null) {
-            var builder = sse.newEventBuilder().data(json);
-            if (withId) {
-                builder.id(id);
-            }
-            f = builder.build();
-            frame = f;
+            f = local ? SseFrames.data(json, -1) : SseFrames.event(id, json);
+            frame = f; // a race builds an equal frame twice: harmless
         }
         return f;
     }

@@ -47,6 +47,6 @@ public class InvalidationResource {
             // Better a fast 503 (the client retries, maybe elsewhere) than a stream that would silently miss events.
             throw new ServiceUnavailableException("This instance cannot deliver events right now; retry", 2L);
         }
-        return streams.open(channels.forStream(todoId, userId), lastEventId, sse, response);
+        return streams.open(channels.forStream(todoId, userId), lastEventId, response);
     }
 }

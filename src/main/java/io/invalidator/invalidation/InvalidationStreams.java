@@ -9,12 +9,12 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +37,6 @@ public class InvalidationStreams {
     private final Vertx vertx;
     private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
-    private volatile Sse sse;
 
     InvalidationStreams(RedisSubscriber subscriber, EventHistory history, EventCodec codec, InvalidationConfig config,
             InvalidationMetrics metrics, Vertx vertx) {
@@ -59,11 +58,17 @@ public class InvalidationStreams {
      * the first frame misses nothing. A new client's first frame is {@code resync} (with the {@code retry:} hint); a
      * client resuming with {@code Last-Event-ID} gets a {@code :resumed} comment and the events it missed from the
      * history, or {@code resync} when the history cannot cover the gap.
+     * <p>
+     * The returned {@code Multi} emits no items: it is the stream's life for Quarkus REST (which sends the headers,
+     * cancels it when the client leaves, and ends the response when it completes). The frames themselves are written
+     * by the {@link StreamSession} to {@code connection} as bytes encoded once per event: Quarkus REST would serialize
+     * every {@code OutboundSseEvent} again for every client (a writer lookup, a string and a UTF-8 copy per frame per
+     * stream), which at 10,000 streams was the largest single cost of a fan-out. Must be called on the connection's
+     * event loop.
      */
-    public Multi<OutboundSseEvent> open(Set<String> channels, String lastEventId, Sse sse,
-            HttpServerResponse connection) {
-        this.sse = sse;
-        StreamSession session = new StreamSession(channels, sse, this, connection, config.streamBuffer());
+    public Multi<OutboundSseEvent> open(Set<String> channels, String lastEventId, HttpServerResponse connection) {
+        StreamSession session = new StreamSession(channels, this, connection, Vertx.currentContext(),
+                config.streamBuffer());
         return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
             AtomicReference<Cancellable> starting = new AtomicReference<>();
             Runnable release = () -> {
@@ -77,7 +82,7 @@ public class InvalidationStreams {
             };
             session.attach(emitter, release);
             // Mutiny drops a termination callback registered after a cancellation: register first, re-check last.
-            emitter.onTermination(release);
+            emitter.onTermination(session::terminated);
             sessions.add(session);
             starting.set(subscriber.acquire(channels, session)
                     .ifNoItem().after(config.subscribeTimeout()).fail()
@@ -85,17 +90,16 @@ public class InvalidationStreams {
                             ? history.since(lastEventId, channels)
                             : Uni.createFrom().item(Optional.<List<InvalidationMessage>>empty()))
                     .subscribe().with(
-                            replay -> session.start(replay.isPresent() ? resumedFrame(sse) : firstFrame(sse),
+                            replay -> session.start(replay.isPresent() ? resumedFrame() : firstFrame(),
                                     replay.orElse(List.of())),
                             failure -> {
                                 Log.warnf("stream not started (%s)", failure.toString());
                                 emitter.fail(failure);
                             }));
             if (emitter.isCancelled()) {
-                release.run();
+                session.terminated();
             }
-            // the session enforces the bound itself (see StreamSession); this buffer only has to be larger
-        }, config.streamBuffer() + 16).onItem().invoke(frame -> session.consumed());
+        });
     }
 
     /** False when this instance should not take new streams: shutting down, or at its configured maximum. */
@@ -118,7 +122,8 @@ public class InvalidationStreams {
 
     /** Every local stream may have missed something (for example an event that could not be published). */
     public void resyncAll() {
-        sessions.forEach(StreamSession::onResync);
+        InvalidationMessage resync = codec.local(new Resync());
+        sessions.forEach(session -> session.onResync(resync));
     }
 
     /**
@@ -140,24 +145,19 @@ public class InvalidationStreams {
             return;
         }
         shuttingDown = true;
-        Sse current = sse;
-        if (current == null) {
-            return;
-        }
         long base = config.retry().toMillis();
         int count = sessions.size();
         for (StreamSession session : sessions) {
             long spread = base + ThreadLocalRandom.current().nextLong(Math.max(1, base * 2));
-            session.complete(current.newEventBuilder().comment("shutting down").reconnectDelay(spread).build());
+            session.complete(SseFrames.comment("shutting down", spread));
         }
         if (count > 0) {
-            Log.infof("completed %d stream(s) for shutdown", count);
+            Log.infof("completing %d stream(s) for shutdown", count);
         }
     }
 
-    OutboundSseEvent resyncFrame(Sse sse) {
+    void resynced() {
         metrics.resyncs.increment();
-        return codec.local(new Resync()).frame(sse, false);
     }
 
     void overflowed() {
@@ -168,24 +168,16 @@ public class InvalidationStreams {
         metrics.delivered.increment();
     }
 
-    private OutboundSseEvent resumedFrame(Sse sse) {
-        return sse.newEventBuilder().reconnectDelay(config.retry().toMillis()).comment("resumed").build();
+    private Buffer resumedFrame() {
+        return SseFrames.comment("resumed", config.retry().toMillis());
     }
 
-    private OutboundSseEvent firstFrame(Sse sse) {
+    private Buffer firstFrame() {
         metrics.resyncs.increment();
-        return sse.newEventBuilder()
-                .reconnectDelay(config.retry().toMillis())
-                .data(codec.local(new Resync()).json())
-                .build();
+        return SseFrames.data(codec.local(new Resync()).json(), config.retry().toMillis());
     }
 
     private void heartbeat() {
-        Sse current = sse;
-        if (current == null || sessions.isEmpty()) {
-            return;
-        }
-        OutboundSseEvent beat = current.newEventBuilder().comment("heartbeat").build();
-        sessions.forEach(session -> session.heartbeat(beat));
+        sessions.forEach(session -> session.heartbeat(SseFrames.HEARTBEAT));
     }
 }

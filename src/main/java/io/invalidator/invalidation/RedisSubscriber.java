@@ -1,6 +1,7 @@
 package io.invalidator.invalidation;
 
 import io.invalidator.invalidation.EventCodec.InvalidEventException;
+import io.invalidator.invalidation.InvalidationEvent.Resync;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -21,10 +22,11 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -35,7 +37,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * under the Quarkus client, not {@code ReactivePubSubCommands.subscribe}, which opens a connection per call.
  * <p>
  * Threading: every field below is read and written only on {@link #context}, one event loop; Redis callbacks hop
- * onto it. No locks, and nothing here blocks.
+ * onto it. No locks, and nothing here blocks. A message is decoded here once and handed to each event loop that
+ * owns listening streams, which write to their connections themselves: the fan-out runs on every core, and no write
+ * waits for a hop to its connection's thread.
  */
 @ApplicationScoped
 public class RedisSubscriber {
@@ -106,8 +110,8 @@ public class RedisSubscriber {
             Acquisition acquisition = new Acquisition(names.size(), () -> emitter.complete(null));
             for (String name : names) {
                 ChannelState state = channels.computeIfAbsent(name, n -> new ChannelState());
-                state.listeners.add(listener);
-                if (state.listeners.size() == 1 && connected) {
+                state.add(listener);
+                if (state.size() == 1 && connected) {
                     newChannels.add(name);
                     state.inFlight++;
                 }
@@ -127,7 +131,7 @@ public class RedisSubscriber {
             List<String> emptied = new ArrayList<>();
             for (String name : names) {
                 ChannelState state = channels.get(name);
-                if (state != null && state.listeners.remove(listener) && state.listeners.isEmpty()) {
+                if (state != null && state.remove(listener) && state.isEmpty()) {
                     if (connected) {
                         emptied.add(name);
                         state.inFlight++;
@@ -203,7 +207,7 @@ public class RedisSubscriber {
         conn.close();
         // Pub/Sub is at-most-once: whatever was published until we are back is gone for our listeners.
         resyncPending = true;
-        channels.values().removeIf(state -> state.listeners.isEmpty());
+        channels.values().removeIf(ChannelState::isEmpty);
         channels.values().forEach(state -> state.inFlight = 0);
         scheduleReconnect(failure);
     }
@@ -248,7 +252,7 @@ public class RedisSubscriber {
         if (state.inFlight > 0) {
             return;
         }
-        if (state.listeners.isEmpty()) {
+        if (state.isEmpty()) {
             channels.remove(channel);
             return;
         }
@@ -264,15 +268,16 @@ public class RedisSubscriber {
             return;
         }
         resyncPending = false;
-        Set<InvalidationListener> all = new LinkedHashSet<>();
-        channels.values().forEach(state -> all.addAll(state.listeners));
-        all.forEach(InvalidationListener::onResync);
+        Set<InvalidationListener> all = new HashSet<>();
+        channels.values().forEach(state -> state.groups.values().forEach(all::addAll));
+        InvalidationMessage resync = codec.local(new Resync());
+        all.forEach(listener -> listener.onResync(resync));
     }
 
     private void dispatch(String channel, String payload) {
         metrics.received.increment();
         ChannelState state = channels.get(channel);
-        if (state == null || state.listeners.isEmpty()) {
+        if (state == null || state.isEmpty()) {
             return;
         }
         InvalidationMessage message;
@@ -289,9 +294,12 @@ public class RedisSubscriber {
             lastPayload = payload;
             lastMessage = message;
         }
-        for (InvalidationListener listener : state.listeners) {
-            listener.onMessage(message);
-        }
+        // One task per event loop, not one per listener: each loop writes to its own streams' connections.
+        state.groups.forEach((loop, listeners) -> loop.runOnContext(v -> {
+            for (InvalidationListener listener : listeners) {
+                listener.onMessage(message);
+            }
+        }));
     }
 
     private void onContext(Runnable action) {
@@ -303,10 +311,38 @@ public class RedisSubscriber {
     }
 
     private static final class ChannelState {
-        final Set<InvalidationListener> listeners = new LinkedHashSet<>();
+        /** Listeners by the event loop they are called on; each set is also iterated on its loop, hence concurrent. */
+        final Map<Context, Set<InvalidationListener>> groups = new HashMap<>();
         final List<Acquisition> waiters = new ArrayList<>(1);
         /** SUBSCRIBE/UNSUBSCRIBE commands sent and not yet confirmed; the channel is live when 0 with listeners. */
         int inFlight;
+        private int size;
+
+        void add(InvalidationListener listener) {
+            if (groups.computeIfAbsent(listener.context(), loop -> ConcurrentHashMap.newKeySet()).add(listener)) {
+                size++;
+            }
+        }
+
+        boolean remove(InvalidationListener listener) {
+            Set<InvalidationListener> group = groups.get(listener.context());
+            if (group == null || !group.remove(listener)) {
+                return false;
+            }
+            size--;
+            if (group.isEmpty()) {
+                groups.remove(listener.context());
+            }
+            return true;
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
     }
 
     /** A listener waiting for all of its channels to be live. */

@@ -1,26 +1,31 @@
 package io.invalidator.invalidation;
 
+import io.netty.channel.EventLoop;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import io.vertx.core.impl.ContextInternal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One open SSE stream: its channels, its emitter, its connection, and the ids it has just seen (for exactly-once
- * delivery).
+ * One open SSE stream: its channels, its connection, and the ids it has just seen (for exactly-once delivery).
+ * <p>
+ * Frames are written as bytes straight to the connection, on the connection's own event loop: every method runs
+ * there (or hops there first), so the state below needs no lock and a write never queues for another thread. The
+ * stream's {@code Multi} carries only its life (completion, cancellation), not its frames; see
+ * {@link InvalidationStreams#open}.
  * <p>
  * Events that arrive before the stream has started (its subscriptions are being confirmed, or its history is being
  * replayed) are held, so the first frame is always first and a replay never overtakes or repeats live events.
  * <p>
- * Frames not yet written to the connection are counted: a client that stops reading overflows its bound and its
- * connection is closed (it will reconnect and resume or resync). Failing the emitter would not do: Mutiny signals the
- * failure only after the buffered frames were consumed, which a stalled client never does.
+ * A client that stops reading fills its connection's write queue; once {@code stream-buffer} more frames were written
+ * to a full queue the connection is closed (the client reconnects and resumes or resyncs), so one stalled client
+ * never holds more than its bound.
  */
 final class StreamSession implements InvalidationListener {
 
@@ -28,64 +33,76 @@ final class StreamSession implements InvalidationListener {
     private static final int RECENT_IDS = 8;
 
     final Set<String> channels;
-    private final Sse sse;
     private final InvalidationStreams streams;
     private final HttpServerResponse connection;
+    private final Context context;
+    private final EventLoop loop;
     private final int maxBuffered;
-    private final AtomicInteger buffered = new AtomicInteger();
-    private final String[] recentIds = new String[RECENT_IDS];
-    private int nextRecent;
-    private volatile MultiEmitter<? super OutboundSseEvent> emitter;
+    private volatile MultiEmitter<?> emitter;
     private volatile Runnable release = () -> {
     };
     private volatile boolean started;
     private volatile boolean closed;
-    private boolean resyncWhileStarting;
+    // Confined to the event loop:
+    private final String[] recentIds = new String[RECENT_IDS];
+    private int nextRecent;
+    private int writesWhileFull;
+    private InvalidationMessage resyncWhileStarting;
     private List<InvalidationMessage> held = new ArrayList<>();
 
-    StreamSession(Set<String> channels, Sse sse, InvalidationStreams streams, HttpServerResponse connection,
+    /** Made on the connection's event loop (the resource method runs there). */
+    StreamSession(Set<String> channels, InvalidationStreams streams, HttpServerResponse connection, Context request,
             int maxBuffered) {
         this.channels = channels;
-        this.sse = sse;
         this.streams = streams;
         this.connection = connection;
+        // The event loop's context, not the request's duplicate: the subscriber groups listeners by it.
+        ContextInternal internal = (ContextInternal) request;
+        this.context = internal.unwrap();
+        this.loop = internal.nettyEventLoop();
         this.maxBuffered = maxBuffered;
     }
 
+    @Override
+    public Context context() {
+        return context;
+    }
+
     /** Binds the stream's emitter and what releases its resources (idempotent). */
-    void attach(MultiEmitter<? super OutboundSseEvent> emitter, Runnable release) {
+    void attach(MultiEmitter<?> emitter, Runnable release) {
         this.emitter = emitter;
         this.release = release;
     }
 
-    /** A frame left the buffer for the connection. */
-    void consumed() {
-        buffered.decrementAndGet();
-    }
-
     /** Sends the first frame and the replayed history, then whatever arrived meanwhile (minus repeats). */
-    synchronized void start(OutboundSseEvent first, List<InvalidationMessage> replay) {
-        send(first);
-        String lastReplayed = null;
-        for (InvalidationMessage message : replay) {
-            deliver(message);
-            lastReplayed = message.id();
-        }
-        for (InvalidationMessage message : held) {
-            if (lastReplayed == null || !EventHistory.isResumable(message.id())
-                    || EventHistory.compare(message.id(), lastReplayed) > 0) {
+    void start(Buffer first, List<InvalidationMessage> replay) {
+        onLoop(() -> {
+            write(first);
+            String lastReplayed = null;
+            for (InvalidationMessage message : replay) {
                 deliver(message);
+                lastReplayed = message.id();
             }
-        }
-        held = null;
-        started = true;
-        if (resyncWhileStarting) {
-            onResync();
-        }
+            for (InvalidationMessage message : held) {
+                if (lastReplayed == null || !EventHistory.isResumable(message.id())
+                        || EventHistory.compare(message.id(), lastReplayed) > 0) {
+                    deliver(message);
+                }
+            }
+            held = null;
+            started = true;
+            if (resyncWhileStarting != null) {
+                resync(resyncWhileStarting);
+            }
+        });
     }
 
+    /** Called on {@link #context()} by the subscriber. */
     @Override
-    public synchronized void onMessage(InvalidationMessage message) {
+    public void onMessage(InvalidationMessage message) {
+        if (closed) {
+            return;
+        }
         if (started) {
             deliver(message);
         } else if (held.size() < maxBuffered) {
@@ -96,48 +113,89 @@ final class StreamSession implements InvalidationListener {
     }
 
     @Override
-    public synchronized void onResync() {
-        if (started) {
-            send(streams.resyncFrame(sse));
-        } else {
-            resyncWhileStarting = true;
-        }
+    public void onResync(InvalidationMessage resync) {
+        onLoop(() -> {
+            if (started) {
+                resync(resync);
+            } else {
+                resyncWhileStarting = resync;
+            }
+        });
     }
 
     /**
      * Keep-alive comment; not before the first frame, whose arrival tells the client the stream is live. Also ends a
      * stream whose client is gone but whose stream was never told: Quarkus REST only notices a close that happens
-     * after it has subscribed, and skips writes to a closed response without failing them.
+     * after it has subscribed.
      */
-    void heartbeat(OutboundSseEvent beat) {
-        if (connection.closed()) {
-            end();
-        } else if (started) {
-            send(beat);
-        }
+    void heartbeat(Buffer beat) {
+        onLoop(() -> {
+            if (connection.closed()) {
+                end();
+            } else if (started) {
+                write(beat);
+            }
+        });
     }
 
     /** Ends the stream with a last frame (shutdown). */
-    void complete(OutboundSseEvent last) {
-        send(last);
-        emitter.complete();
+    void complete(Buffer last) {
+        onLoop(() -> {
+            write(last);
+            end();
+        });
+    }
+
+    /** The stream's client left, or the stream ended: nothing more is written. */
+    void terminated() {
+        closed = true;
+        release.run();
     }
 
     @Override
     public String toString() {
         return "stream " + channels + (started ? " started" : " starting") + (closed ? " closed" : "")
-                + (connection.closed() ? ", connection closed" : "") + ", " + buffered.get() + " buffered";
+                + (connection.closed() ? ", connection closed" : "");
     }
 
-    private void send(OutboundSseEvent frame) {
-        if (closed || emitter.isCancelled()) {
+    private void onLoop(Runnable action) {
+        Runnable guarded = () -> {
+            if (!closed) {
+                action.run();
+            }
+        };
+        if (loop.inEventLoop()) {
+            guarded.run();
+        } else {
+            context.runOnContext(v -> guarded.run());
+        }
+    }
+
+    private void resync(InvalidationMessage resync) {
+        streams.resynced();
+        write(resync.frame());
+    }
+
+    private void deliver(InvalidationMessage message) {
+        if (seen(message.id())) {
             return;
         }
-        if (buffered.incrementAndGet() > maxBuffered) {
+        write(message.frame());
+        streams.delivered();
+    }
+
+    /** A write to a connection closed meanwhile fails silently; the close itself ends the stream (or the heartbeat does). */
+    private void write(Buffer frame) {
+        if (closed) {
+            return;
+        }
+        if (!connection.writeQueueFull()) {
+            writesWhileFull = 0;
+        } else if (++writesWhileFull > maxBuffered) {
             overflow();
             return;
         }
-        emitter.emit(frame);
+        connection.write(frame, null); // no completion handler: no promise per write
     }
 
     private void overflow() {
@@ -151,14 +209,6 @@ final class StreamSession implements InvalidationListener {
         closed = true;
         emitter.complete();
         release.run();
-    }
-
-    private void deliver(InvalidationMessage message) {
-        if (seen(message.id())) {
-            return;
-        }
-        send(message.frame(sse, true));
-        streams.delivered();
     }
 
     private boolean seen(String id) {
