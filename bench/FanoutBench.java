@@ -99,6 +99,9 @@ public class FanoutBench {
 
         byte[] mutation(int port, long todoId);
 
+        /** The Redis channel every mutation's event is published to (the bus tap listens there). */
+        String globalChannel();
+
         /** Prometheus metrics of an instance, or null. */
         default String metricsPath() {
             return null;
@@ -139,6 +142,10 @@ public class FanoutBench {
 
         public String readyPath() {
             return "/q/health/ready";
+        }
+
+        public String globalChannel() {
+            return args.string("env", "bench") + "_invalidate:global";
         }
 
         public String metricsPath() {
@@ -195,6 +202,10 @@ public class FanoutBench {
             return "/trpc/onInvalidate";
         }
 
+        public String globalChannel() {
+            return args.string("peer-env", "benchpeer") + "_invalidate:global";
+        }
+
         public byte[] mutation(int port, long todoId) {
             byte[] body = ("{\"todoId\":" + todoId + "}").getBytes(StandardCharsets.US_ASCII);
             String head = "POST /trpc/todo.complete HTTP/1.1\r\nHost: 127.0.0.1:" + port
@@ -223,6 +234,10 @@ public class FanoutBench {
 
         public String name() {
             return "spring-redis";
+        }
+
+        public String globalChannel() {
+            return args.string("spring-env", "benchspring") + "_invalidate:global";
         }
 
         public ProcessBuilder command(int instance, int port, Path log) {
@@ -352,6 +367,8 @@ public class FanoutBench {
         boolean sawFirst;
         volatile int events;
         final BitSet received = new BitSet();
+        /** Receive time of the i-th measured fan-out's event (0: not received). */
+        long[] fanRecv = new long[0];
 
         Conn(int index, int instance, SocketChannel channel) {
             this.index = index;
@@ -583,6 +600,10 @@ public class FanoutBench {
         }
         c.received.set(idx);
         c.events++;
+        int order = fanOrder[idx];
+        if (order >= 0 && order < c.fanRecv.length) {
+            c.fanRecv[order] = now;
+        }
         phase.latency.record((now - sent) / 1000);
         phase.lastDelivery.accumulateAndGet(now, Math::max);
         phase.received.incrementAndGet();
@@ -701,6 +722,10 @@ public class FanoutBench {
     int[] indexOfTodo = new int[0];
     long[] todoOfIndex;
     AtomicLongArray sendNanos;
+    /** When the bus tap saw each mutation's event on Redis (0: not yet). */
+    AtomicLongArray busNanos;
+    /** Fan-out phase only: the order of each mutation in the phase (-1: not measured). */
+    int[] fanOrder;
     volatile Phase[] phaseOf;
     AtomicIntegerArray receivedBy;
     final AtomicInteger nextIndex = new AtomicInteger();
@@ -767,6 +792,7 @@ public class FanoutBench {
                 startInstances();
                 long[] cpu0 = {cpuTicks(pid(0)), cpuTicks(pid(1))};
                 prepare();
+                startBusTap();
                 measure();
                 row.put("cpu1_s", seconds(cpuTicks(pid(0)) - cpu0[0]));
                 row.put("cpu2_s", seconds(cpuTicks(pid(1)) - cpu0[1]));
@@ -778,6 +804,9 @@ public class FanoutBench {
                 row.put("load1_end", load1());
                 row.put("duration_s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
                 stopInstances();
+                if (busTap != null) {
+                    busTap.close();
+                }
                 write();
             }
             return this;
@@ -832,6 +861,43 @@ public class FanoutBench {
             }
         }
 
+        // --- the bus tap: a plain RESP subscriber on the stack's global channel notes when each event passed Redis
+
+        Socket busTap;
+
+        void startBusTap() throws IOException {
+            busTap = Floor.redis();
+            busTap.setSoTimeout(0);
+            InputStream in = new BufferedInputStream(busTap.getInputStream());
+            busTap.getOutputStream().write(Floor.resp("SUBSCRIBE", stack.globalChannel()));
+            Thread.ofPlatform().daemon().name("bus-tap").start(() -> {
+                try {
+                    while (true) {
+                        byte[] payload = Floor.message(in);
+                        if (payload != null) {
+                            tapped(payload, System.nanoTime());
+                        }
+                    }
+                } catch (IOException closed) {
+                    // the run is over
+                }
+            });
+        }
+
+        void tapped(byte[] payload, long now) {
+            int at = indexOf(payload, payload.length, TODO_ID);
+            if (at < 0) {
+                return;
+            }
+            long todoId = 0;
+            for (int i = at + TODO_ID.length; i < payload.length && payload[i] >= '0' && payload[i] <= '9'; i++) {
+                todoId = todoId * 10 + (payload[i] - '0');
+            }
+            if (todoId < indexOfTodo.length && indexOfTodo[(int) todoId] >= 0) {
+                busNanos.compareAndSet(indexOfTodo[(int) todoId], 0, now);
+            }
+        }
+
         // --- the todos the mutations touch (one per mutation, so every event is attributable)
 
         void prepare() throws Exception {
@@ -855,6 +921,9 @@ public class FanoutBench {
             }
             todoOfIndex = ids;
             sendNanos = new AtomicLongArray(ids.length);
+            busNanos = new AtomicLongArray(ids.length);
+            fanOrder = new int[ids.length];
+            java.util.Arrays.fill(fanOrder, -1);
             receivedBy = new AtomicIntegerArray(ids.length);
             phaseOf = new Phase[ids.length];
             indexOfTodo = map;
@@ -944,6 +1013,7 @@ public class FanoutBench {
                     ch.bind(new InetSocketAddress("127.0.0." + (2 + i % sources), 0));
                 }
                 Conn conn = new Conn(i, instance, ch);
+                conn.fanRecv = new long[mutations];
                 conn.request = ByteBuffer.wrap(("GET " + stack.streamPath() + " HTTP/1.1\r\nHost: 127.0.0.1:"
                         + ports[instance] + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 ch.connect(new InetSocketAddress("127.0.0.1", ports[instance]));
@@ -998,7 +1068,10 @@ public class FanoutBench {
                 long fanStart = System.nanoTime();
                 row.put("fanout_from_ms", String.valueOf(System.currentTimeMillis()));
                 long cpuBefore = cpuTicks(pid(0)) + cpuTicks(pid(1));
+                int[] fanIdx = new int[mutations];
                 for (int m = 0; m < mutations; m++) {
+                    fanIdx[m] = nextIndex.get();
+                    fanOrder[fanIdx[m]] = m;
                     fanout(http, fan, mutWith);
                 }
                 long fanCpu = cpuTicks(pid(0)) + cpuTicks(pid(1)) - cpuBefore;
@@ -1018,6 +1091,30 @@ public class FanoutBench {
                 row.put("duplicated", String.valueOf(fan.duplicated.get()));
                 row.put("mut_c_p50_ms", mutWith.ms(0.5));
                 row.put("mut_c_p99_ms", mutWith.ms(0.99));
+                // Split at the bus: mutation sent → event on Redis (the service's own write path), and event on
+                // Redis → client (its fan-out), to set beside the floor.
+                Histo toBus = new Histo();
+                Histo afterBus = new Histo();
+                for (int m = 0; m < mutations; m++) {
+                    long bus = busNanos.get(fanIdx[m]);
+                    if (bus == 0) {
+                        continue;
+                    }
+                    toBus.record((bus - sendNanos.get(fanIdx[m])) / 1000);
+                    for (Conn c : conns) {
+                        if (c.fanRecv[m] != 0) {
+                            afterBus.record(Math.max(0, c.fanRecv[m] - bus) / 1000);
+                        }
+                    }
+                }
+                row.put("to_bus_p50_ms", toBus.ms(0.5));
+                row.put("to_bus_p99_ms", toBus.ms(0.99));
+                row.put("after_bus_p50_ms", afterBus.ms(0.5));
+                row.put("after_bus_p99_ms", afterBus.ms(0.99));
+                row.put("after_bus_max_ms", afterBus.ms(1));
+                log(String.format("split at the bus: mutation → Redis p50 %s p99 %s ms; Redis → client p50 %s p99 %s "
+                                + "max %s ms", row.get("to_bus_p50_ms"), row.get("to_bus_p99_ms"),
+                        row.get("after_bus_p50_ms"), row.get("after_bus_p99_ms"), row.get("after_bus_max_ms")));
                 log(String.format("fan-out C=%d M=%d: p50 %s p90 %s p99 %s max %s ms; received %d of %d, dup %d",
                         clients, mutations, row.get("p50_ms"), row.get("p90_ms"), row.get("p99_ms"),
                         row.get("max_ms"), fan.received.get(), expected, fan.duplicated.get()));
@@ -1148,7 +1245,8 @@ public class FanoutBench {
             "p50_ms", "p90_ms", "p99_ms", "max_ms", "expected", "received", "lost", "duplicated",
             "rss_idle1_mib", "rss_idle2_mib", "rss_c1_mib", "rss_c2_mib", "kib_per_stream", "rss_end1_mib",
             "rss_end2_mib", "cpu1_s", "cpu2_s", "cpu1_total_s", "cpu2_total_s", "fanout_cpu_s", "cpu_us_per_delivery", "mut_base_p50_ms",
-            "mut_base_p99_ms", "mut_c_p50_ms", "mut_c_p99_ms",
+            "mut_base_p99_ms", "mut_c_p50_ms", "mut_c_p99_ms", "to_bus_p50_ms", "to_bus_p99_ms", "after_bus_p50_ms",
+            "after_bus_p99_ms", "after_bus_max_ms",
             "sustain_rate", "sustain_mut_p50_ms", "sustain_mut_p99_ms", "sustain_expected", "sustain_received",
             "sustain_duplicated", "sustain_fanout_p50_ms", "sustain_fanout_p99_ms", "sustain_deliveries_per_s",
             "open_s", "probes", "fanout_s", "streams_closed_early", "resyncs", "publish_failures", "mutation_errors",
@@ -1287,6 +1385,42 @@ public class FanoutBench {
         static int resp3Len(String kind, String channel, String integer) {
             return ("*3\r\n$" + kind.length() + "\r\n" + kind + "\r\n$" + channel.length() + "\r\n" + channel + "\r\n"
                     + integer + "\r\n").length();
+        }
+
+        /** The payload of the next RESP2 push if it is a {@code message}, else null (a subscribe confirmation). */
+        static byte[] message(InputStream in) throws IOException {
+            String header = line(in);
+            if (!header.startsWith("*")) {
+                return null;
+            }
+            int n = Integer.parseInt(header.substring(1));
+            byte[] kind = null;
+            byte[] last = null;
+            for (int i = 0; i < n; i++) {
+                String item = line(in);
+                if (item.startsWith("$")) {
+                    byte[] bulk = in.readNBytes(Integer.parseInt(item.substring(1)));
+                    line(in);
+                    if (i == 0) {
+                        kind = bulk;
+                    }
+                    last = bulk;
+                }
+            }
+            return kind != null && new String(kind, StandardCharsets.US_ASCII).equals("message") ? last : null;
+        }
+
+        static String line(InputStream in) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c; (c = in.read()) != '\n'; ) {
+                if (c < 0) {
+                    throw new IOException("closed");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
         }
 
         static void readLine(InputStream in) throws IOException {
