@@ -20,8 +20,10 @@ public interface InvalidationConfig {
     Duration retry();
 
     /**
-     * Frames buffered per stream for a slow client; when it overflows the connection is closed (the client reconnects
-     * and resumes). Also bounds the events held while a stream starts, so keep it above {@link #maxReplay()}.
+     * How far a stream may fall behind, in frames. A client that stops reading is closed after this many frames were
+     * written to its full connection (it reconnects and resumes); an event loop that falls this many messages behind
+     * sends its streams one {@code resync} instead of the backlog. Also bounds the events held while a stream starts,
+     * so keep it above {@link #maxReplay()}.
      */
     @WithDefault("1024")
     int streamBuffer();

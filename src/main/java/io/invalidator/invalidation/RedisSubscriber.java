@@ -58,6 +58,7 @@ public class RedisSubscriber {
     private boolean resyncPending;
     private int reconnectAttempts;
     private final Map<String, ChannelState> channels = new HashMap<>();
+    private final Map<Context, LoopFanout> fanouts = new HashMap<>();
     private volatile int subscribedChannels;
     // Copies of one event on several channels arrive back to back: decode once.
     private String lastPayload;
@@ -294,12 +295,14 @@ public class RedisSubscriber {
             lastPayload = payload;
             lastMessage = message;
         }
-        // One task per event loop, not one per listener: each loop writes to its own streams' connections.
-        state.groups.forEach((loop, listeners) -> loop.runOnContext(v -> {
-            for (InvalidationListener listener : listeners) {
-                listener.onMessage(message);
-            }
-        }));
+        // Handed to each event loop once, not once per listener: each loop writes to its own streams' connections.
+        state.groups.forEach((loop, listeners) -> fanouts.computeIfAbsent(loop, this::fanout)
+                .submit(message, listeners));
+    }
+
+    private LoopFanout fanout(Context loop) {
+        return new LoopFanout(loop, config.streamBuffer(), () -> codec.local(new Resync()),
+                () -> metrics.dropped("fan-out-backlog"));
     }
 
     private void onContext(Runnable action) {

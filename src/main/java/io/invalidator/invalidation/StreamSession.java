@@ -1,5 +1,6 @@
 package io.invalidator.invalidation;
 
+import io.invalidator.invalidation.InvalidationEvent.Resync;
 import io.netty.channel.EventLoop;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -181,7 +182,11 @@ final class StreamSession implements InvalidationListener {
             return;
         }
         write(message.frame());
-        streams.delivered();
+        if (message.event() instanceof Resync) {
+            streams.resynced(); // a backlog replaced by a resync (see LoopFanout)
+        } else {
+            streams.delivered();
+        }
     }
 
     /** A write to a connection closed meanwhile fails silently; the close itself ends the stream (or the heartbeat does). */
@@ -189,13 +194,17 @@ final class StreamSession implements InvalidationListener {
         if (closed) {
             return;
         }
-        if (!connection.writeQueueFull()) {
-            writesWhileFull = 0;
-        } else if (++writesWhileFull > maxBuffered) {
-            overflow();
-            return;
+        try {
+            if (!connection.writeQueueFull()) {
+                writesWhileFull = 0;
+            } else if (++writesWhileFull > maxBuffered) {
+                overflow();
+                return;
+            }
+            connection.write(frame, null); // no completion handler: no promise per write
+        } catch (IllegalStateException ended) {
+            terminated(); // the response was ended under us
         }
-        connection.write(frame, null); // no completion handler: no promise per write
     }
 
     private void overflow() {
