@@ -1,7 +1,9 @@
 package io.invalidator.invalidation;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -70,7 +72,12 @@ final class SseFrames {
         frame.append(name).append(':').append(value, 0, end).append('\n');
     }
 
+    /**
+     * Off-heap, so the socket write needs no copy into a direct buffer per connection; a JDK direct buffer is freed
+     * when the frame is collected, so a frame needs no release.
+     */
     private static Buffer encode(StringBuilder frame) {
-        return Buffer.buffer(frame.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = frame.toString().getBytes(StandardCharsets.UTF_8);
+        return Buffer.buffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
     }
 }

@@ -221,8 +221,9 @@ final class StreamSession implements InvalidationListener {
     }
 
     private boolean seen(String id) {
+        int hash = id.hashCode(); // cached by String: most ids differ in their hash, and equals is the slow part
         for (String recent : recentIds) {
-            if (id.equals(recent)) {
+            if (recent != null && recent.hashCode() == hash && recent.equals(id)) {
                 return true;
             }
         }
