@@ -970,7 +970,7 @@ public class FanoutBench {
             Phase noStreams = new Phase("no-streams");
             Histo mutBase = new Histo();
             try (Http http = new Http(ports[0])) {
-                for (int i = 0; i < args.integer("warmup", 100); i++) {
+                for (int i = 0; i < args.integer("warmup", 500); i++) {
                     mutate(http, noStreams);
                 }
                 for (int i = 0; i < args.integer("base", 200); i++) {
@@ -1049,9 +1049,10 @@ public class FanoutBench {
                     }
                 }
                 row.put("probes", String.valueOf(probes));
-                // A few uncounted fan-outs so the first measured one does not pay for class loading and JIT.
+                // Uncounted fan-outs, 5 to 50 for at least 20,000 deliveries, so the measured ones run compiled code (both
+                // stacks JIT-compile their fan-out path; a long-running service is past that point).
                 Phase warm = new Phase("warm");
-                for (int i = 0; i < args.integer("warm-fanouts", 5); i++) {
+                for (int i = 0; i < args.integer("warm-fanouts", Math.min(50, Math.max(5, (20_000 + clients - 1) / clients))); i++) {
                     fanout(http, warm, null);
                 }
                 sleep(3000);
