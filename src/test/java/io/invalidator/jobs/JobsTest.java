@@ -188,7 +188,8 @@ class JobsTest {
             jobs.enqueue(job); // joins the pending job, which is due in a few ms
             assertEquals(1, TestDb.count("SELECT count(*) FROM " + JOB_TABLE + " WHERE task_instance LIKE ?",
                     "%" + name + "%"), "both enqueues fell into one window");
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+            // 2 s of "not run" while this writer holds the job; the slack is for a loaded machine's slow polls
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(6))
                     .until(() -> probes.attempts(name).isEmpty());
         });
 
