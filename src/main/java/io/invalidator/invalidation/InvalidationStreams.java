@@ -8,6 +8,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -67,8 +68,11 @@ public class InvalidationStreams {
      * event loop.
      */
     public Multi<OutboundSseEvent> open(Set<String> channels, String lastEventId, HttpServerResponse connection) {
-        StreamSession session = new StreamSession(channels, this, connection, Vertx.currentContext(),
-                config.streamBuffer());
+        Context request = Vertx.currentContext();
+        if (request == null || !Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a stream must be opened on its connection's event loop");
+        }
+        StreamSession session = new StreamSession(channels, this, connection, request, config.streamBuffer());
         return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
             AtomicReference<Cancellable> starting = new AtomicReference<>();
             Runnable release = () -> {
