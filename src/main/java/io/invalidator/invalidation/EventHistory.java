@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The recent past of the bus, for clients that come back with {@code Last-Event-ID}: every published event is also
@@ -21,8 +20,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class EventHistory {
-
-    private static final Pattern STREAM_ID = Pattern.compile("\\d{1,19}-\\d{1,19}");
 
     private final Redis redis;
     private final Channels channels;
@@ -38,25 +35,29 @@ public class EventHistory {
 
     /** True for ids this service hands out (Redis stream ids); anything else cannot be resumed from. */
     public static boolean isResumable(String lastEventId) {
-        return lastEventId != null && STREAM_ID.matcher(lastEventId).matches();
+        return StreamId.parse(lastEventId) != null;
     }
 
     /**
      * The events after {@code lastEventId} on any of {@code streamChannels}, oldest first; empty when the history
-     * cannot prove completeness (the id is older than the oldest kept entry, the history is gone, or too much was
-     * missed) — the caller then sends {@code resync}.
+     * cannot prove completeness (the id is older than the oldest kept entry, newer than the newest, the history is
+     * gone, or too much was missed) — the caller then sends {@code resync}. A stream drops events not newer than the
+     * id it resumed after, so an id from the future must not be taken at its word.
      */
     public Uni<Optional<List<InvalidationMessage>>> since(String lastEventId, Set<String> streamChannels) {
         int limit = config.maxReplay();
         Request oldest = Request.cmd(Command.XRANGE).arg(channels.history()).arg("-").arg("+").arg("COUNT").arg(1);
+        Request newest = Request.cmd(Command.XREVRANGE).arg(channels.history()).arg("+").arg("-").arg("COUNT").arg(1);
         Request missed = Request.cmd(Command.XRANGE).arg(channels.history()).arg("(" + lastEventId).arg("+")
                 .arg("COUNT").arg(limit + 1);
-        return redis.batch(List.of(oldest, missed)).map(replies -> {
+        return redis.batch(List.of(oldest, newest, missed)).map(replies -> {
             Response first = replies.get(0);
-            if (first == null || first.size() == 0 || compare(first.get(0).get(0).toString(), lastEventId) > 0) {
+            Response last = replies.get(1);
+            if (first == null || first.size() == 0 || compare(first.get(0).get(0).toString(), lastEventId) > 0
+                    || last == null || last.size() == 0 || compare(last.get(0).get(0).toString(), lastEventId) < 0) {
                 return Optional.<List<InvalidationMessage>>empty();
             }
-            Response entries = replies.get(1);
+            Response entries = replies.get(2);
             if (entries.size() > limit) {
                 return Optional.<List<InvalidationMessage>>empty();
             }
@@ -65,6 +66,10 @@ public class EventHistory {
                 decode(entry, streamChannels).ifPresent(result::add);
             }
             return Optional.of(List.copyOf(result));
+        }).onFailure().recoverWithItem(failure -> {
+            // e.g. Redis refuses the range after the largest possible id: a resync, never a stream that cannot start
+            Log.debugf("no replay after %s (%s)", lastEventId, failure.getMessage());
+            return Optional.empty();
         });
     }
 
@@ -99,12 +104,8 @@ public class EventHistory {
         }
     }
 
-    /** Orders Redis stream ids ({@code <millis>-<seq>}). */
+    /** Orders Redis stream ids ({@code <millis>-<seq>}); both must be {@linkplain #isResumable resumable}. */
     public static int compare(String a, String b) {
-        int dashA = a.indexOf('-');
-        int dashB = b.indexOf('-');
-        int byTime = Long.compare(Long.parseLong(a.substring(0, dashA)), Long.parseLong(b.substring(0, dashB)));
-        return byTime != 0 ? byTime
-                : Long.compare(Long.parseLong(a.substring(dashA + 1)), Long.parseLong(b.substring(dashB + 1)));
+        return StreamId.parse(a).compareTo(StreamId.parse(b));
     }
 }

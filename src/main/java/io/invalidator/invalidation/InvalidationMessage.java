@@ -12,6 +12,7 @@ public final class InvalidationMessage {
     private final InvalidationEvent event;
     private final String json;
     private final boolean local;
+    private final StreamId streamId;
     private volatile Buffer frame;
 
     InvalidationMessage(String id, InvalidationEvent event, String json, boolean local) {
@@ -19,6 +20,7 @@ public final class InvalidationMessage {
         this.event = event;
         this.json = json;
         this.local = local;
+        this.streamId = local ? null : StreamId.parse(id);
     }
 
     public String id() {
@@ -31,6 +33,11 @@ public final class InvalidationMessage {
 
     public String json() {
         return json;
+    }
+
+    /** The id's place in the order of the bus, parsed once; null for ids that are not Redis stream ids. */
+    StreamId streamId() {
+        return streamId;
     }
 
     /**

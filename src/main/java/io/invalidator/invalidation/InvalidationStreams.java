@@ -88,6 +88,11 @@ public class InvalidationStreams {
             // Mutiny drops a termination callback registered after a cancellation: register first, re-check last.
             emitter.onTermination(session::terminated);
             sessions.add(session);
+            if (shuttingDown) {
+                // opened just before shutdown began, and added after stop() went through the sessions
+                session.complete(SseFrames.comment("shutting down", config.retry().toMillis()));
+                return;
+            }
             starting.set(subscriber.acquire(channels, session)
                     .ifNoItem().after(config.subscribeTimeout()).fail()
                     .chain(live -> EventHistory.isResumable(lastEventId)
@@ -95,7 +100,7 @@ public class InvalidationStreams {
                             : Uni.createFrom().item(Optional.<List<InvalidationMessage>>empty()))
                     .subscribe().with(
                             replay -> session.start(replay.isPresent() ? resumedFrame() : firstFrame(),
-                                    replay.orElse(List.of())),
+                                    replay.isPresent() ? lastEventId : null, replay.orElse(List.of())),
                             failure -> {
                                 Log.warnf("stream not started (%s)", failure.toString());
                                 emitter.fail(failure);

@@ -71,8 +71,8 @@ final class LoopFanout {
                 InvalidationListener listener = current.next();
                 try {
                     listener.onMessage(head.message());
-                } catch (RuntimeException e) {
-                    // one broken listener must not stall the loop's fan-out
+                } catch (Throwable e) {
+                    // one broken listener must not stall the loop's fan-out (draining would stay true for good)
                     Log.errorf(e, "listener failed on %s", head.message().id());
                 }
                 budget--;

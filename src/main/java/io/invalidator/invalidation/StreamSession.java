@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One open SSE stream: its channels, its connection, and the ids it has just seen (for exactly-once delivery).
+ * One open SSE stream: its channels, its connection, and the newest event id it has written (for exactly-once
+ * delivery).
  * <p>
  * Frames are written as bytes straight to the connection, on the connection's own event loop: every method runs
  * there (or hops there first), so the state below needs no lock and a write never queues for another thread. The
@@ -22,16 +23,15 @@ import java.util.Set;
  * {@link InvalidationStreams#open}.
  * <p>
  * Events that arrive before the stream has started (its subscriptions are being confirmed, or its history is being
- * replayed) are held, so the first frame is always first and a replay never overtakes or repeats live events.
+ * replayed) are held, so the first frame is always first. Event ids order the bus (see {@link StreamId}) and each event
+ * loop delivers in that order, so an event whose id is not newer than the last one written is a repeat: the copy sent
+ * to another of the stream's channels, or a live copy of an event the replay already sent, however late it comes.
  * <p>
  * A client that stops reading fills its connection's write queue; once {@code stream-buffer} more frames were written
  * to a full queue the connection is closed (the client reconnects and resumes or resyncs), so one stalled client
  * never holds more than its bound.
  */
 final class StreamSession implements InvalidationListener {
-
-    // Copies of an event on several channels arrive back to back (the publish script is atomic), so a few ids suffice.
-    private static final int RECENT_IDS = 8;
 
     final Set<String> channels;
     private final InvalidationStreams streams;
@@ -45,8 +45,8 @@ final class StreamSession implements InvalidationListener {
     private volatile boolean started;
     private volatile boolean closed;
     // Confined to the event loop:
-    private final String[] recentIds = new String[RECENT_IDS];
-    private int nextRecent;
+    private StreamId upTo; // the newest event id written, or resumed after: nothing older or equal goes out
+    private String lastOtherId; // ids that are not stream ids (never ours): back-to-back copies only
     private int writesWhileFull;
     private InvalidationMessage resyncWhileStarting;
     private List<InvalidationMessage> held = new ArrayList<>();
@@ -75,21 +75,17 @@ final class StreamSession implements InvalidationListener {
         this.release = release;
     }
 
-    /** Sends the first frame and the replayed history, then whatever arrived meanwhile (minus repeats). */
-    void start(Buffer first, List<InvalidationMessage> replay) {
+    /**
+     * Sends the first frame and the replayed history, then whatever arrived meanwhile (minus repeats).
+     *
+     * @param resumedAfter the client's Last-Event-ID when it is resumed, else null
+     */
+    void start(Buffer first, String resumedAfter, List<InvalidationMessage> replay) {
         onLoop(() -> {
             write(first);
-            String lastReplayed = null;
-            for (InvalidationMessage message : replay) {
-                deliver(message);
-                lastReplayed = message.id();
-            }
-            for (InvalidationMessage message : held) {
-                if (lastReplayed == null || !EventHistory.isResumable(message.id())
-                        || EventHistory.compare(message.id(), lastReplayed) > 0) {
-                    deliver(message);
-                }
-            }
+            upTo = StreamId.parse(resumedAfter);
+            replay.forEach(this::deliver);
+            held.forEach(this::deliver);
             held = null;
             started = true;
             if (resyncWhileStarting != null) {
@@ -175,15 +171,17 @@ final class StreamSession implements InvalidationListener {
     private void resync(InvalidationMessage resync) {
         streams.resynced();
         write(resync.frame());
+        upTo = null; // continuity is lost: what comes next is new to the client (even if Redis restarted its ids)
     }
 
     private void deliver(InvalidationMessage message) {
-        if (seen(message.id())) {
+        if (repeated(message)) {
             return;
         }
         write(message.frame());
         if (message.event() instanceof Resync) {
             streams.resynced(); // a backlog replaced by a resync (see LoopFanout)
+            upTo = null;
         } else {
             streams.delivered();
         }
@@ -220,15 +218,17 @@ final class StreamSession implements InvalidationListener {
         release.run();
     }
 
-    private boolean seen(String id) {
-        int hash = id.hashCode(); // cached by String: most ids differ in their hash, and equals is the slow part
-        for (String recent : recentIds) {
-            if (recent != null && recent.hashCode() == hash && recent.equals(id)) {
-                return true;
-            }
+    private boolean repeated(InvalidationMessage message) {
+        StreamId id = message.streamId();
+        if (id == null) {
+            boolean same = message.id().equals(lastOtherId);
+            lastOtherId = message.id();
+            return same;
         }
-        recentIds[nextRecent] = id;
-        nextRecent = (nextRecent + 1) % RECENT_IDS;
+        if (upTo != null && id.compareTo(upTo) <= 0) {
+            return true;
+        }
+        upTo = id;
         return false;
     }
 }

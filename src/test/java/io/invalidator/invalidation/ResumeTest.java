@@ -5,6 +5,8 @@ import io.invalidator.testing.SseClient.Frame;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URL;
 import java.time.Duration;
@@ -58,10 +60,15 @@ class ResumeTest {
         }
     }
 
-    @Test
-    void shouldResyncWhenTheLastEventIdIsNotOneOfOurs() {
-        try (SseClient client = SseClient.open(stream.toString(), Map.of("Last-Event-ID", "local-abc")).awaitLive()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"local-abc", "9999999999999999999-0", "99999999999999999999-0", "+5-3", "18446744073709551615-18446744073709551615"})
+    void shouldResyncAndStayLiveWhenTheLastEventIdIsNotOneOfOurs(String lastEventId) {
+        // ids from the future included: a stream drops what is not newer than the id it resumed after
+        try (SseClient client = SseClient.open(stream.toString(), Map.of("Last-Event-ID", lastEventId)).awaitLive()) {
             assertEquals("resync", client.events().getFirst().type());
+            long todoId = TestTodos.create("after a foreign id");
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.events().stream()
+                    .anyMatch(f -> f.data().contains("\"todoId\":" + todoId)));
         }
     }
 
