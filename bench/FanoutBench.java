@@ -111,6 +111,30 @@ public class FanoutBench {
         String prepareSql(int n);
     }
 
+    /** This JVM's java with the service's heap options (the Spring peer gets the same). */
+    static List<String> java(Args args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(args.string("heap", "-Xms64m -Xmx512m").trim().split("\\s+")));
+        return cmd;
+    }
+
+    /** The environment both peers read (see their READMEs). */
+    static ProcessBuilder peerEnvironment(ProcessBuilder pb, Args args, int port, String env, String schema) {
+        pb.environment().put("PORT", String.valueOf(port));
+        pb.environment().put("HOST", "127.0.0.1");
+        pb.environment().put("APP_ENV", env);
+        pb.environment().put("DB_SCHEMA", schema);
+        pb.environment().put("SEED_ROWS", String.valueOf(args.integer("todos", 6000)));
+        pb.environment().put("LOG_LEVEL", "warn");
+        return pb;
+    }
+
+    static byte[] completeRequest(int port, long todoId) {
+        return ("POST /api/todos/" + todoId + "/complete HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
     static final class Invalidator implements Stack {
         final Args args;
 
@@ -123,9 +147,7 @@ public class FanoutBench {
         }
 
         public ProcessBuilder command(int instance, int port, Path log) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(List.of(args.string("heap", "-Xms64m -Xmx512m").trim().split("\\s+")));
+            List<String> cmd = java(args);
             String jfr = args.string("jfr", "");
             if (!jfr.isEmpty() && instance == 0) {
                 cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
@@ -157,8 +179,7 @@ public class FanoutBench {
         }
 
         public byte[] mutation(int port, long todoId) {
-            return ("POST /api/todos/" + todoId + "/complete HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            return completeRequest(port, todoId);
         }
 
         public String prepareSql(int n) {
@@ -185,13 +206,8 @@ public class FanoutBench {
         public ProcessBuilder command(int instance, int port, Path log) {
             ProcessBuilder pb = new ProcessBuilder("node", "dist/server.js");
             pb.directory(new File(args.string("peer-dir", "/tmp/peer-trpc")));
-            pb.environment().put("PORT", String.valueOf(port));
-            pb.environment().put("HOST", "127.0.0.1");
-            pb.environment().put("APP_ENV", args.string("peer-env", "benchpeer"));
-            pb.environment().put("DB_SCHEMA", args.string("peer-schema", "peer_trpc_bench"));
-            pb.environment().put("SEED_ROWS", String.valueOf(args.integer("todos", 6000)));
-            pb.environment().put("LOG_LEVEL", "warn");
-            return pb;
+            return peerEnvironment(pb, args, port, args.string("peer-env", "benchpeer"),
+                    args.string("peer-schema", "peer_trpc_bench"));
         }
 
         public String readyPath() {
@@ -241,20 +257,12 @@ public class FanoutBench {
         }
 
         public ProcessBuilder command(int instance, int port, Path log) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(List.of(args.string("heap", "-Xms64m -Xmx512m").trim().split("\\s+")));
+            List<String> cmd = java(args);
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.add("-jar");
             cmd.add(args.string("spring-jar", "/tmp/peer-spring/target/spring-redis-peer.jar"));
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().put("PORT", String.valueOf(port));
-            pb.environment().put("HOST", "127.0.0.1");
-            pb.environment().put("APP_ENV", args.string("spring-env", "benchspring"));
-            pb.environment().put("DB_SCHEMA", args.string("spring-schema", "peer_spring_bench"));
-            pb.environment().put("SEED_ROWS", String.valueOf(args.integer("todos", 6000)));
-            pb.environment().put("LOG_LEVEL", "warn");
-            return pb;
+            return peerEnvironment(new ProcessBuilder(cmd), args, port, args.string("spring-env", "benchspring"),
+                    args.string("spring-schema", "peer_spring_bench"));
         }
 
         public String readyPath() {
@@ -266,8 +274,7 @@ public class FanoutBench {
         }
 
         public byte[] mutation(int port, long todoId) {
-            return ("POST /api/todos/" + todoId + "/complete HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            return completeRequest(port, todoId); // the same API as this service
         }
 
         public String prepareSql(int n) {
@@ -572,19 +579,14 @@ public class FanoutBench {
             openedStreams.incrementAndGet();
             connectPermits.release();
         }
-        int at = indexOf(c.line, c.lineLen, TODO_ID);
-        if (at < 0) {
+        if (indexOf(c.line, c.lineLen, TODO_ID) < 0) {
             if (c.sawFirst && indexOf(c.line, c.lineLen, RESYNC) >= 0) {
                 resyncs.incrementAndGet(); // the service says "you may have missed something"
             }
             c.sawFirst = true;
             return;
         }
-        long todoId = 0;
-        for (int i = at + TODO_ID.length; i < c.lineLen && c.line[i] >= '0' && c.line[i] <= '9'; i++) {
-            todoId = todoId * 10 + (c.line[i] - '0');
-        }
-        int idx = todoId < indexOfTodo.length ? indexOfTodo[(int) todoId] : -1;
+        int idx = mutationOf(c.line, c.lineLen);
         if (idx < 0) {
             return;
         }
@@ -608,6 +610,19 @@ public class FanoutBench {
         phase.lastDelivery.accumulateAndGet(now, Math::max);
         phase.received.incrementAndGet();
         receivedBy.incrementAndGet(idx);
+    }
+
+    /** The index of the mutation whose todo an event names ({@code "todoId":<n>}), or -1. */
+    private int mutationOf(byte[] a, int len) {
+        int at = indexOf(a, len, TODO_ID);
+        if (at < 0) {
+            return -1;
+        }
+        long todoId = 0;
+        for (int i = at + TODO_ID.length; i < len && a[i] >= '0' && a[i] <= '9'; i++) {
+            todoId = todoId * 10 + (a[i] - '0');
+        }
+        return todoId < indexOfTodo.length ? indexOfTodo[(int) todoId] : -1;
     }
 
     private static boolean startsWith(byte[] a, int len, byte[] p) {
@@ -885,16 +900,9 @@ public class FanoutBench {
         }
 
         void tapped(byte[] payload, long now) {
-            int at = indexOf(payload, payload.length, TODO_ID);
-            if (at < 0) {
-                return;
-            }
-            long todoId = 0;
-            for (int i = at + TODO_ID.length; i < payload.length && payload[i] >= '0' && payload[i] <= '9'; i++) {
-                todoId = todoId * 10 + (payload[i] - '0');
-            }
-            if (todoId < indexOfTodo.length && indexOfTodo[(int) todoId] >= 0) {
-                busNanos.compareAndSet(indexOfTodo[(int) todoId], 0, now);
+            int idx = mutationOf(payload, payload.length);
+            if (idx >= 0) {
+                busNanos.compareAndSet(idx, 0, now);
             }
         }
 

@@ -50,11 +50,12 @@ public class EventHistory {
         Request newest = Request.cmd(Command.XREVRANGE).arg(channels.history()).arg("+").arg("-").arg("COUNT").arg(1);
         Request missed = Request.cmd(Command.XRANGE).arg(channels.history()).arg("(" + lastEventId).arg("+")
                 .arg("COUNT").arg(limit + 1);
+        StreamId after = StreamId.parse(lastEventId);
         return redis.batch(List.of(oldest, newest, missed)).map(replies -> {
             Response first = replies.get(0);
             Response last = replies.get(1);
-            if (first == null || first.size() == 0 || compare(first.get(0).get(0).toString(), lastEventId) > 0
-                    || last == null || last.size() == 0 || compare(last.get(0).get(0).toString(), lastEventId) < 0) {
+            if (first == null || first.size() == 0 || idOf(first.get(0)).compareTo(after) > 0
+                    || last == null || last.size() == 0 || idOf(last.get(0)).compareTo(after) < 0) {
                 return Optional.<List<InvalidationMessage>>empty();
             }
             Response entries = replies.get(2);
@@ -104,8 +105,7 @@ public class EventHistory {
         }
     }
 
-    /** Orders Redis stream ids ({@code <millis>-<seq>}); both must be {@linkplain #isResumable resumable}. */
-    public static int compare(String a, String b) {
-        return StreamId.parse(a).compareTo(StreamId.parse(b));
+    private static StreamId idOf(Response entry) {
+        return StreamId.parse(entry.get(0).toString());
     }
 }
